@@ -1,0 +1,43 @@
+package io.kka.cli;
+
+import io.kka.config.ConfigErrors;
+import io.kka.config.ConfigException;
+import io.kka.data.InvalidInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Maps failures to exit codes: 2 for config and input errors (one line each), 1 for anything else. */
+final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
+    /** bad usage, config or input */
+    static final int BAD_INPUT = 2;
+    /** any other failure */
+    static final int FAILURE = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(ExitCodes.class);
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Throwable root = userError(ex);
+        if (root instanceof ConfigErrors ce) {
+            ce.errors().forEach(e -> cmd.getErr().println("kka: config error: " + e));
+            return BAD_INPUT;
+        }
+        if (root != null) {
+            cmd.getErr().println("kka: error: " + root.getMessage());
+            return BAD_INPUT;
+        }
+        LOG.error("kka {} failed", cmd.getCommandName(), ex);
+        cmd.getErr().println("kka: failed: " + ex);
+        return FAILURE;
+    }
+
+    /** Finds a config/input error anywhere in the cause chain (Spark wraps executor exceptions). */
+    static Throwable userError(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ConfigErrors || t instanceof ConfigException || t instanceof InvalidInputException) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+package io.kka.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code kka}: the command-line entry point. Parses, validates, runs one command, exits with 0 (ok),
+ * 2 (bad usage, config or input) or 1 (any other failure).
+ */
+@Command(name = "kka", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "KKA on Spark: anomaly-related knowledge from LLMs for vision anomaly detection.",
+        subcommands = {IngestCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+public final class Kka implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** @param args command line */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * @param args command line
+     * @return the exit code
+     */
+    public static int run(String... args) {
+        return new CommandLine(new Kka()).setExecutionExceptionHandler(new ExitCodes()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+}

@@ -1,0 +1,97 @@
+package io.kka.config;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Validation helpers for the compact constructors of config records. Each throws a {@link ConfigException}
+ * naming the key, the rule and the value found.
+ */
+public final class Check {
+    private Check() {
+    }
+
+    /** Requires {@code value >= min}. */
+    public static int atLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new ConfigException(key, "must be >= " + min, String.valueOf(value));
+        }
+        return value;
+    }
+
+    /** Requires {@code value >= min}. */
+    public static long atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new ConfigException(key, "must be >= " + min, String.valueOf(value));
+        }
+        return value;
+    }
+
+    /** Requires {@code value >= min}. */
+    public static double atLeast(String key, double value, double min) {
+        if (!(value >= min)) {
+            throw new ConfigException(key, "must be >= " + min, String.valueOf(value));
+        }
+        return value;
+    }
+
+    /** Requires {@code value > 0} (and not NaN). */
+    public static double positive(String key, double value) {
+        if (!(value > 0)) {
+            throw new ConfigException(key, "must be > 0", String.valueOf(value));
+        }
+        return value;
+    }
+
+    /** Requires {@code lo <= value <= hi}. */
+    public static double inRange(String key, double value, double lo, double hi) {
+        if (!(value >= lo && value <= hi)) {
+            throw new ConfigException(key, "must be in [" + lo + ", " + hi + "]", String.valueOf(value));
+        }
+        return value;
+    }
+
+    /** Requires {@code lo < value < hi} (open interval). */
+    public static double inOpenRange(String key, double value, double lo, double hi) {
+        if (!(value > lo && value < hi)) {
+            throw new ConfigException(key, "must be in (" + lo + ", " + hi + ")", String.valueOf(value));
+        }
+        return value;
+    }
+
+    /** Requires a non-null, non-blank string. */
+    public static String notBlank(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key, "must not be empty", value == null ? "null" : "'" + value + "'");
+        }
+        return value;
+    }
+
+    /** Requires a non-null value. */
+    public static <T> T notNull(String key, T value) {
+        if (value == null) {
+            throw new ConfigException(key, "must be set", "null");
+        }
+        return value;
+    }
+
+    /** Requires a non-empty collection; returns an immutable copy. */
+    public static <T> List<T> notEmpty(String key, Collection<T> value) {
+        if (value == null || value.isEmpty()) {
+            throw new ConfigException(key, "must not be empty", value == null ? "null" : "[]");
+        }
+        return List.copyOf(value);
+    }
+
+    /** Requires every element to be strictly greater than the previous one and >= 0. */
+    public static List<Integer> increasing(String key, List<Integer> value) {
+        int previous = -1;
+        for (Integer v : value) {
+            if (v == null || v <= previous) {
+                throw new ConfigException(key, "must be strictly increasing non-negative integers", value.toString());
+            }
+            previous = v;
+        }
+        return List.copyOf(value);
+    }
+}

@@ -1,0 +1,142 @@
+package io.kka.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints a config record as YAML with every default filled in, the exact inverse of {@link ConfigBinder}.
+ * Secrets appear only as their references ({@code env:NAME}); their values are never read here. Also renders the
+ * Markdown configuration reference from the {@link Doc} annotations.
+ */
+public final class ConfigPrinter {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConfigPrinter() {
+    }
+
+    /** @return the record as a tree of maps, lists and scalars (YAML names) */
+    public static Object toTree(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof SecretRef s) {
+            return s.ref();
+        }
+        if (value instanceof Record r) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                out.put(ConfigBinder.Names.snake(c.getName()), toTree(ConfigBinder.accessor(c, r)));
+            }
+            return out;
+        }
+        if (value instanceof Enum<?> e) {
+            return ConfigBinder.Names.wire(e);
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(toTree(v)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), toTree(v)));
+            return out;
+        }
+        return value;
+    }
+
+    /** @return the effective config as YAML */
+    public static String yaml(Object config) {
+        try {
+            return YAML.writeValueAsString(toTree(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the effective config as one line of JSON (for provenance and logs) */
+    public static String json(Object config) {
+        try {
+            return JSON.writeValueAsString(toTree(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the Markdown reference table of every key of {@code root}, with type, default and meaning */
+    public static String reference(Class<? extends Record> root) {
+        StringBuilder sb = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
+        appendReference(sb, root, ConfigBinder.defaults(root), "");
+        return sb.toString();
+    }
+
+    private static void appendReference(StringBuilder sb, Class<?> type, Object defaults, String path) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            String key = (path.isEmpty() ? "" : path + ".") + ConfigBinder.Names.snake(c.getName());
+            Object def = defaults == null ? null : ConfigBinder.accessor(c, defaults);
+            Class<?> raw = c.getType();
+            Doc doc = c.getAnnotation(Doc.class);
+            if (Record.class.isAssignableFrom(raw) && raw != SecretRef.class) {
+                appendReference(sb, raw, def, key);
+                continue;
+            }
+            sb.append("| `").append(key).append("` | ").append(typeName(c.getGenericType())).append(" | ")
+                    .append(def == null ? "" : "`" + cell(JSON_or_text(toTree(def))) + "`").append(" | ")
+                    .append(doc == null ? "" : cell(doc.value())).append(" |\n");
+        }
+    }
+
+    private static String JSON_or_text(Object tree) {
+        if (tree instanceof String s) {
+            return s;
+        }
+        try {
+            return JSON.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(tree);
+        }
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    private static String typeName(Type t) {
+        Class<?> raw = ConfigBinder.rawClass(t);
+        if (raw.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object e : raw.getEnumConstants()) {
+                names.add(ConfigBinder.Names.wire((Enum<?>) e));
+            }
+            return String.join(" \\| ", names);
+        }
+        if (raw == SecretRef.class) {
+            return "secret ref";
+        }
+        if (t instanceof ParameterizedType p) {
+            Type[] a = p.getActualTypeArguments();
+            if (List.class.isAssignableFrom(raw)) {
+                return "list of " + typeName(a[0]);
+            }
+            return "map of " + typeName(a[1]);
+        }
+        return switch (raw.getSimpleName()) {
+            case "int", "Integer", "long", "Long" -> "integer";
+            case "double", "Double" -> "number";
+            case "boolean", "Boolean" -> "boolean";
+            default -> "string";
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package io.kka.config;
+
+import java.util.List;
+
+/**
+ * Where the images come from and how they are normalised into the samples table.
+ *
+ * @param dataset        reader to use
+ * @param path           dataset location (directory or manifest file; any Hadoop FS URI for folder/manifest)
+ * @param captionsFile   optional captions file for the folder reader (JSONL or CSV)
+ * @param imageSize      side of the square image stored in the samples table, in pixels
+ * @param channels       channels stored: 1 (grayscale) or 3 (RGB)
+ * @param resize         resize images of another size; if false such an image is a bad record
+ * @param convertChannels convert grayscale/RGB to {@code channels}; if false a mismatch is a bad record
+ * @param captions       whether captions are required, optional or ignored
+ * @param classLevel     CIFAR-100 label level: fine (100 classes) or coarse (20 superclasses, the paper's tasks)
+ * @param onBadRecord    fail the ingest on the first bad record, or skip it and write it to a rejected table
+ * @param partitions     partitions of the samples table (0: Spark's default parallelism)
+ * @param extensions     image file extensions the folder reader accepts
+ */
+public record DataConfig(
+        @Doc("reader: fashion-mnist (IDX files), folder (a folder per class), manifest (CSV/JSONL/Parquet of"
+                + " image_uri, class_name, caption), cifar100 (binary version), oxford102, ucm-captions")
+        DatasetKind dataset,
+        @Doc("dataset location: a directory or a manifest file (folder/manifest accept any Hadoop FS URI)") String path,
+        @Doc("captions file for the folder reader: JSONL {file, caption|captions} or CSV file,caption; relative"
+                + " to path") String captionsFile,
+        @Doc("side of the square images stored in the samples table, pixels") int imageSize,
+        @Doc("channels stored: 1 grayscale or 3 RGB") int channels,
+        @Doc("resize images of another size; if false they are bad records") boolean resize,
+        @Doc("convert grayscale/RGB to the configured channels; if false a mismatch is a bad record")
+        boolean convertChannels,
+        @Doc("captions: required (a missing caption is a bad record), optional, or none (ignored)")
+        CaptionPolicy captions,
+        @Doc("CIFAR-100 labels: fine (100 classes) or coarse (20 superclasses, the paper's tasks)") ClassLevel classLevel,
+        @Doc("on a bad record: fail (nothing is written) or skip (rejected rows and reasons are written beside the"
+                + " output)") BadRecordPolicy onBadRecord,
+        @Doc("partitions of the samples table; 0 uses Spark's default parallelism") int partitions,
+        @Doc("image file extensions the folder reader accepts") List<String> extensions) implements java.io.Serializable {
+
+    /** Validates. */
+    public DataConfig {
+        Check.notNull("dataset", dataset);
+        Check.notBlank("path", path);
+        Check.inRange("image_size", imageSize, 8, 1024);
+        if (channels != 1 && channels != 3) {
+            throw new ConfigException("channels", "must be 1 or 3", String.valueOf(channels));
+        }
+        Check.notNull("captions", captions);
+        Check.notNull("class_level", classLevel);
+        Check.notNull("on_bad_record", onBadRecord);
+        Check.atLeast("partitions", partitions, 0);
+        extensions = Check.notEmpty("extensions", extensions);
+    }
+
+    /** @return defaults: Fashion-MNIST as installed by the Debian package dataset-fashion-mnist */
+    public static DataConfig defaults() {
+        return new DataConfig(DatasetKind.FASHION_MNIST, "/usr/share/datasets/fashion-mnist", null, 28, 1, true,
+                true, CaptionPolicy.OPTIONAL, ClassLevel.FINE, BadRecordPolicy.FAIL, 0,
+                List.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff"));
+    }
+
+    /** @return a copy with another bad-record policy */
+    public DataConfig withOnBadRecord(BadRecordPolicy policy) {
+        return new DataConfig(dataset, path, captionsFile, imageSize, channels, resize, convertChannels, captions,
+                classLevel, policy, partitions, extensions);
+    }
+
+    /** Supported dataset layouts. */
+    public enum DatasetKind {
+        /** IDX files (optionally gzipped) as published by Zalando and packaged by Debian */
+        FASHION_MNIST,
+        /** a folder per class, optionally under train/ and test/ */
+        FOLDER,
+        /** a CSV, JSONL or Parquet manifest of image_uri, class_name, caption[, split] */
+        MANIFEST,
+        /** CIFAR-100 binary version (train.bin, test.bin, *_label_names.txt) */
+        CIFAR100,
+        /** Oxford-102 flowers: jpg/, imagelabels.mat, setid.mat, text_c10/ captions */
+        OXFORD102,
+        /** UCM-Captions: imgs/ and dataset.json */
+        UCM_CAPTIONS
+    }
+
+    /** What to do with captions. */
+    public enum CaptionPolicy {
+        /** every image must have a caption */
+        REQUIRED,
+        /** use captions where present */
+        OPTIONAL,
+        /** ignore captions */
+        NONE
+    }
+
+    /** CIFAR-100 label level. */
+    public enum ClassLevel {
+        /** 100 fine classes */
+        FINE,
+        /** 20 superclasses */
+        COARSE
+    }
+
+    /** Bad-record handling. */
+    public enum BadRecordPolicy {
+        /** stop with an error naming the record; write nothing */
+        FAIL,
+        /** drop bad records and write them with reasons to a rejected table beside the output */
+        SKIP
+    }
+}

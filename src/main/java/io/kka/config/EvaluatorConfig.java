@@ -1,0 +1,98 @@
+package io.kka.config;
+
+import java.util.List;
+
+/**
+ * The Deep SAD confusion evaluator (Eq. 5), also the final detector ("SAD+KKA") and, without labelled anomalies,
+ * the Deep SVDD baseline. Defaults follow Ruff et al. 2020's reference code where our budget allows.
+ *
+ * @param network            encoder architecture; auto picks from the input shape
+ * @param repDim             size of the representation φ(x); 0 picks the architecture's default
+ * @param eta                weight η of labelled samples in the Deep SAD loss
+ * @param epsilon            ε in η·(‖φ(x)−c‖² + ε)⁻¹
+ * @param centerEps          components of c with |c_i| below this are pushed to ±centerEps
+ * @param epochs             training epochs
+ * @param learningRate       Adam learning rate
+ * @param weightDecay        L2 weight decay (as PyTorch Adam's weight_decay)
+ * @param milestones         epochs at which the learning rate is multiplied by 0.1
+ * @param batchSizePerWorker minibatch size on each Spark worker
+ * @param workers            Spark partitions used for training (0: Spark's default parallelism)
+ * @param averagingFrequency minibatches between parameter averaging rounds
+ * @param pretrain           optional autoencoder pretraining of the encoder
+ */
+public record EvaluatorConfig(
+        @Doc("encoder: auto (from image size/channels), lenet28 (28x28x1, rep 64) or lenet32 (32x32x3, rep 128)")
+        NetworkKind network,
+        @Doc("representation size; 0 uses the network's default (64 for lenet28, 128 for lenet32)") int repDim,
+        @Doc("η, weight of labelled samples in the Deep SAD loss") double eta,
+        @Doc("ε in the anomaly term η·(‖φ(x)−c‖² + ε)⁻¹") double epsilon,
+        @Doc("components of the centre c with |c_i| below this are pushed to ±center_eps") double centerEps,
+        @Doc("training epochs") int epochs,
+        @Doc("Adam learning rate") double learningRate,
+        @Doc("L2 weight decay, as in PyTorch Adam's weight_decay") double weightDecay,
+        @Doc("epochs at which the learning rate is multiplied by 0.1") List<Integer> milestones,
+        @Doc("minibatch size on each Spark worker") int batchSizePerWorker,
+        @Doc("Spark partitions used for training; 0 uses Spark's default parallelism") int workers,
+        @Doc("minibatches per worker between parameter-averaging rounds") int averagingFrequency,
+        @Doc("autoencoder pretraining of the encoder") PretrainConfig pretrain) implements java.io.Serializable {
+
+    /** Validates. */
+    public EvaluatorConfig {
+        Check.notNull("network", network);
+        Check.atLeast("rep_dim", repDim, 0);
+        Check.positive("eta", eta);
+        Check.positive("epsilon", epsilon);
+        Check.positive("center_eps", centerEps);
+        Check.atLeast("epochs", epochs, 1);
+        Check.positive("learning_rate", learningRate);
+        Check.atLeast("weight_decay", weightDecay, 0.0);
+        milestones = Check.increasing("milestones", milestones);
+        Check.atLeast("batch_size_per_worker", batchSizePerWorker, 1);
+        Check.atLeast("workers", workers, 0);
+        Check.atLeast("averaging_frequency", averagingFrequency, 1);
+        Check.notNull("pretrain", pretrain);
+    }
+
+    /** @return defaults */
+    public static EvaluatorConfig defaults() {
+        return new EvaluatorConfig(NetworkKind.AUTO, 0, 1.0, 1e-6, 0.1, 30, 1e-4, 0.5e-6, List.of(),
+                128, 0, 5, PretrainConfig.defaults());
+    }
+
+    /** Encoder architectures. */
+    public enum NetworkKind {
+        /** choose from the input shape */
+        AUTO,
+        /** LeNet-type for 28x28x1 (Deep SAD's Fashion-MNIST net) */
+        LENET28,
+        /** LeNet-type for 32x32x3 (the KKA reference's net) */
+        LENET32
+    }
+
+    /**
+     * Autoencoder pretraining.
+     *
+     * @param enabled      pretrain the encoder as part of an autoencoder and copy its weights
+     * @param epochs       pretraining epochs
+     * @param learningRate Adam learning rate
+     * @param weightDecay  L2 weight decay
+     */
+    public record PretrainConfig(
+            @Doc("pretrain the encoder inside an autoencoder and copy its weights into Deep SAD") boolean enabled,
+            @Doc("pretraining epochs") int epochs,
+            @Doc("pretraining Adam learning rate") double learningRate,
+            @Doc("pretraining L2 weight decay") double weightDecay) implements java.io.Serializable {
+
+        /** Validates. */
+        public PretrainConfig {
+            Check.atLeast("epochs", epochs, 1);
+            Check.positive("learning_rate", learningRate);
+            Check.atLeast("weight_decay", weightDecay, 0.0);
+        }
+
+        /** @return defaults (off) */
+        public static PretrainConfig defaults() {
+            return new PretrainConfig(false, 10, 1e-4, 0.5e-3);
+        }
+    }
+}

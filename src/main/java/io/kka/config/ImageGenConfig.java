@@ -1,0 +1,71 @@
+package io.kka.config;
+
+import java.util.List;
+
+/**
+ * The text-to-image model that renders descriptions (Eq. 4).
+ *
+ * @param provider             embedded stand-in, OpenAI images API or AUTOMATIC1111
+ * @param baseUrl              endpoint base URL
+ * @param model                model name (OpenAI images)
+ * @param apiKey               secret reference
+ * @param size                 requested image size, e.g. 512x512
+ * @param steps                sampling steps (AUTOMATIC1111)
+ * @param cfgScale             classifier-free guidance scale (AUTOMATIC1111)
+ * @param negativePrompt       negative prompt (AUTOMATIC1111)
+ * @param imagesPerDescription images rendered per description
+ * @param excludeClasses       classes the embedded generator must not know (unknown test anomalies)
+ * @param pricePerImage        estimated cost per image
+ * @param http                 partition-caller settings
+ */
+public record ImageGenConfig(
+        @Doc("embedded (weight-free stand-in), openai (/v1/images/generations) or automatic1111"
+                + " (/sdapi/v1/txt2img)") ImageProvider provider,
+        @Doc("endpoint base URL") String baseUrl,
+        @Doc("model name (OpenAI images)") String model,
+        @Doc("API key as a secret reference env:NAME or file:PATH") SecretRef apiKey,
+        @Doc("requested image size WIDTHxHEIGHT; images are then converted to data.image_size") String size,
+        @Doc("sampling steps (AUTOMATIC1111)") int steps,
+        @Doc("guidance scale (AUTOMATIC1111)") double cfgScale,
+        @Doc("negative prompt (AUTOMATIC1111)") String negativePrompt,
+        @Doc("images rendered per description") int imagesPerDescription,
+        @Doc("classes the embedded generator must not know, so that part of the test anomalies stay unknown")
+        List<String> excludeClasses,
+        @Doc("estimated cost per image") double pricePerImage,
+        @Doc("partition-caller settings for this endpoint") HttpConfig http) implements java.io.Serializable {
+
+    /** Validates. */
+    public ImageGenConfig {
+        Check.notNull("provider", provider);
+        if (provider != ImageProvider.EMBEDDED) {
+            Check.notBlank("base_url", baseUrl);
+        }
+        Check.notBlank("model", model);
+        if (size == null || !size.matches("\\d{2,5}x\\d{2,5}")) {
+            throw new ConfigException("size", "must be WIDTHxHEIGHT such as 512x512", String.valueOf(size));
+        }
+        Check.atLeast("steps", steps, 1);
+        Check.positive("cfg_scale", cfgScale);
+        negativePrompt = negativePrompt == null ? "" : negativePrompt;
+        Check.atLeast("images_per_description", imagesPerDescription, 1);
+        excludeClasses = excludeClasses == null ? List.of() : List.copyOf(excludeClasses);
+        Check.atLeast("price_per_image", pricePerImage, 0.0);
+        Check.notNull("http", http);
+    }
+
+    /** @return defaults: the embedded stand-in */
+    public static ImageGenConfig defaults() {
+        return new ImageGenConfig(ImageProvider.EMBEDDED, "http://127.0.0.1:7860", "kka-embedded-bank", null,
+                "512x512", 30, 7.0, "", 1, List.of(), 0.0, HttpConfig.defaults());
+    }
+
+    /** Image providers. */
+    public enum ImageProvider {
+        /** weight-free stand-in: a bank of labelled images from outside every evaluation split */
+        EMBEDDED,
+        /** OpenAI images API (b64_json) */
+        OPENAI,
+        /** AUTOMATIC1111 stable-diffusion-webui API */
+        AUTOMATIC1111
+    }
+}

@@ -1,0 +1,40 @@
+package io.kka.config;
+
+/**
+ * Where a run lives and how it iterates.
+ *
+ * @param name       a name for the Spark application and the report
+ * @param dir        the run directory, any Hadoop FS URI or local path
+ * @param seed       the master seed; every stochastic stage derives its own seed from it
+ * @param iterations number of KKA iterations T (KKA(0) is the first generation, before any DPO)
+ * @param mode       how the anomaly set is updated between iterations
+ */
+public record RunConfig(
+        @Doc("name of the Spark application and of the report") String name,
+        @Doc("run directory: any Hadoop FS URI (file://, hdfs://, s3a://) or a local path") String dir,
+        @Doc("master seed; every stochastic stage derives its seed from it") long seed,
+        @Doc("KKA iterations after the first generation (KKA(0)); 0 runs generation once without DPO") int iterations,
+        @Doc("anomaly-set update: add keeps every generated anomaly, replace keeps the size fixed and replaces"
+                + " easy anomalies") UpdateMode mode) implements java.io.Serializable {
+
+    /** Validates. */
+    public RunConfig {
+        Check.notBlank("name", name);
+        Check.notBlank("dir", dir);
+        Check.atLeast("iterations", iterations, 0);
+        Check.notNull("mode", mode);
+    }
+
+    /** @return defaults */
+    public static RunConfig defaults() {
+        return new RunConfig("kka", "runs/kka", 12345L, 3, UpdateMode.REPLACE);
+    }
+
+    /** The paper's two anomaly-set update rules. */
+    public enum UpdateMode {
+        /** keep adding newly generated anomalies */
+        ADD,
+        /** keep the set size fixed; replace easy anomalies with new ones */
+        REPLACE
+    }
+}

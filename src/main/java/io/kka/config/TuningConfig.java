@@ -1,0 +1,65 @@
+package io.kka.config;
+
+/**
+ * The DPO tuner (Eq. 7).
+ *
+ * @param provider     embedded DPO on the in-JVM model, OpenAI fine-tuning with method dpo, or a user command
+ * @param beta         DPO β
+ * @param learningRate learning rate (embedded)
+ * @param steps        optimisation steps per iteration (embedded)
+ * @param batchSize    pairs per step (embedded)
+ * @param baseUrl      OpenAI-compatible API base URL (openai)
+ * @param apiKey       secret reference (openai)
+ * @param pollIntervalS first poll interval for the fine-tuning job, seconds (doubles, capped at 60 s)
+ * @param timeoutS     give up waiting for a tuning job after this many seconds
+ * @param command      shell command for the command tuner; {pairs} and {output} are substituted
+ * @param loadLoraUrl  optional vLLM base URL; the new adapter is loaded with POST /v1/load_lora_adapter
+ */
+public record TuningConfig(
+        @Doc("embedded (exact DPO on the in-JVM stand-in), openai (fine-tuning job with method dpo), command"
+                + " (your own job, e.g. TRL)") TuningProvider provider,
+        @Doc("DPO β") double beta,
+        @Doc("learning rate of the embedded tuner") double learningRate,
+        @Doc("optimisation steps per iteration (embedded)") int steps,
+        @Doc("pairs per step (embedded)") int batchSize,
+        @Doc("OpenAI-compatible API base URL for the openai tuner") String baseUrl,
+        @Doc("API key as a secret reference env:NAME or file:PATH") SecretRef apiKey,
+        @Doc("first poll interval of a fine-tuning job, seconds; doubles up to 60") double pollIntervalS,
+        @Doc("give up on a tuning job after this many seconds") double timeoutS,
+        @Doc("command tuner: shell command; {pairs} (TRL JSONL path) and {output} (file to write the new model"
+                + " name to) are substituted") String command,
+        @Doc("optional vLLM base URL: load the new LoRA adapter with POST /v1/load_lora_adapter") String loadLoraUrl) implements java.io.Serializable {
+
+    /** Validates. */
+    public TuningConfig {
+        Check.notNull("provider", provider);
+        Check.inOpenRange("beta", beta, 0.0, 2.0 + 1e-12);
+        Check.positive("learning_rate", learningRate);
+        Check.atLeast("steps", steps, 1);
+        Check.atLeast("batch_size", batchSize, 1);
+        Check.positive("poll_interval_s", pollIntervalS);
+        Check.positive("timeout_s", timeoutS);
+        if (provider == TuningProvider.COMMAND) {
+            Check.notBlank("command", command);
+        }
+        if (provider == TuningProvider.OPENAI) {
+            Check.notBlank("base_url", baseUrl);
+        }
+    }
+
+    /** @return defaults: embedded DPO */
+    public static TuningConfig defaults() {
+        return new TuningConfig(TuningProvider.EMBEDDED, 0.1, 0.05, 60, 16, "https://api.openai.com/v1", null,
+                5, 86_400, null, null);
+    }
+
+    /** Tuner providers. */
+    public enum TuningProvider {
+        /** exact DPO (Eq. 7) on the embedded language model */
+        EMBEDDED,
+        /** OpenAI fine-tuning job with method dpo */
+        OPENAI,
+        /** a user command, e.g. a TRL DPO job */
+        COMMAND
+    }
+}

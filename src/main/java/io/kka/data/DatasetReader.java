@@ -1,0 +1,37 @@
+package io.kka.data;
+
+import io.kka.config.DataConfig;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Reads one published dataset layout into {@link RawSchema} rows. Implementations read and list metadata on the
+ * driver (headers, directory names) but open image data only on executors.
+ */
+public interface DatasetReader {
+    /**
+     * @param spark the session
+     * @return raw rows, lazily read on executors
+     * @throws InvalidInputException for a missing path or a malformed header
+     */
+    Dataset<Row> read(SparkSession spark);
+
+    /**
+     * @param spark the session
+     * @return the dataset's class names in label order (used to resolve {@code task.normal_classes})
+     */
+    List<String> classNames(SparkSession spark);
+
+    /**
+     * @param cfg data config
+     * @return the reader for {@code cfg.dataset()}
+     */
+    static DatasetReader of(DataConfig cfg) {
+        return switch (cfg.dataset()) {
+            case FASHION_MNIST -> new io.kka.data.readers.FashionMnistReader(cfg);
+            default -> throw new InvalidInputException("data.dataset " + cfg.dataset() + " is not supported yet");
+        };
+    }
+}

@@ -1,0 +1,181 @@
+package io.kka.data.readers;
+
+import io.kka.config.DataConfig;
+import io.kka.data.DatasetReader;
+import io.kka.data.ImageCodec;
+import io.kka.data.InvalidInputException;
+import io.kka.data.RawSchema;
+import io.kka.store.Fs;
+import io.kka.store.HadoopConf;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Fashion-MNIST IDX files (Xiao et al. 2017), plain or gzipped, as published by Zalando and installed by the
+ * Debian package {@code dataset-fashion-mnist} under {@code /usr/share/datasets/fashion-mnist}.
+ *
+ * <p>Headers are checked on the driver (magic numbers, counts, 28×28); records are read on executors in chunks
+ * of {@value #CHUNK} images. Fashion-MNIST has no captions: each image gets a short synthetic caption made of a
+ * tone word from its pixels and its class name ("a dark trouser"), documented as such in the README.
+ */
+public final class FashionMnistReader implements DatasetReader {
+    /** class names in label order */
+    public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final int IMAGE_MAGIC = 0x00000803;
+    static final int LABEL_MAGIC = 0x00000801;
+    static final int CHUNK = 5000;
+    private static final int SIDE = 28;
+
+    private final DataConfig cfg;
+
+    /** @param cfg data config; {@code path} is the directory holding the four IDX files */
+    public FashionMnistReader(DataConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    @Override
+    public List<String> classNames(SparkSession spark) {
+        return CLASSES;
+    }
+
+    @Override
+    public Dataset<Row> read(SparkSession spark) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<Chunk> chunks = new ArrayList<>();
+        for (String[] part : new String[][] {{"train", "train"}, {"t10k", "test"}}) {
+            String images = locate(part[0] + "-images-idx3-ubyte", conf);
+            String labels = locate(part[0] + "-labels-idx1-ubyte", conf);
+            int n = checkHeader(images, IMAGE_MAGIC, conf);
+            int m = checkHeader(labels, LABEL_MAGIC, conf);
+            if (n != m) {
+                throw new InvalidInputException(images + ": holds " + n + " images but " + labels + " holds " + m
+                        + " labels");
+            }
+            for (int start = 0; start < n; start += CHUNK) {
+                chunks.add(new Chunk(images, labels, part[1], start, Math.min(CHUNK, n - start)));
+            }
+        }
+        HadoopConf hc = HadoopConf.of(spark);
+        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(chunks, chunks.size())
+                .flatMap(chunk -> chunk.rows(hc.get()));
+        return spark.createDataFrame(rows, RawSchema.SCHEMA);
+    }
+
+    private String locate(String base, Configuration conf) {
+        for (String name : new String[] {base, base + ".gz"}) {
+            String uri = Fs.child(cfg.path(), name);
+            if (Fs.exists(uri, conf)) {
+                return uri;
+            }
+        }
+        if (!Fs.exists(cfg.path(), conf)) {
+            throw new InvalidInputException("data.path " + cfg.path() + " does not exist (install the Fashion-MNIST"
+                    + " files, e.g. apt-get install dataset-fashion-mnist)");
+        }
+        throw new InvalidInputException(cfg.path() + ": neither " + base + " nor " + base + ".gz exists");
+    }
+
+    /** Reads and checks an IDX header; returns the item count. */
+    static int checkHeader(String uri, int magic, Configuration conf) {
+        try (DataInputStream in = new DataInputStream(open(uri, conf))) {
+            int found = in.readInt();
+            if (found != magic) {
+                throw new InvalidInputException(uri + ": wrong magic number 0x" + String.format("%08x", found)
+                        + ", expected 0x" + String.format("%08x", magic) + " (not an IDX "
+                        + (magic == IMAGE_MAGIC ? "image" : "label") + " file)");
+            }
+            int n = in.readInt();
+            if (magic == IMAGE_MAGIC) {
+                int rows = in.readInt();
+                int cols = in.readInt();
+                if (rows != SIDE || cols != SIDE) {
+                    throw new InvalidInputException(uri + ": images are " + rows + "x" + cols + ", expected 28x28");
+                }
+            }
+            if (n < 0) {
+                throw new InvalidInputException(uri + ": negative item count " + n);
+            }
+            return n;
+        } catch (java.io.EOFException e) {
+            throw new InvalidInputException(uri + ": truncated IDX header");
+        } catch (IOException e) {
+            throw new InvalidInputException(uri + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    static InputStream open(String uri, Configuration conf) throws IOException {
+        InputStream raw = Fs.fs(uri, conf).open(new Path(uri));
+        return uri.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+    }
+
+    /**
+     * A synthetic caption: a tone word from the mean intensity of the garment's pixels, and the class name.
+     *
+     * @param pixels 28×28 grayscale, row-major
+     * @param cls    class name
+     * @return e.g. "a dark trouser"
+     */
+    public static String caption(byte[] pixels, String cls) {
+        long sum = 0;
+        int on = 0;
+        for (byte b : pixels) {
+            int v = b & 0xff;
+            if (v > 16) {
+                sum += v;
+                on++;
+            }
+        }
+        double mean = on == 0 ? 0 : (double) sum / on;
+        String tone = mean < 70 ? "dark" : mean < 120 ? "grey" : mean < 170 ? "light" : "bright";
+        String noun = cls.equals("T-shirt/top") ? "t-shirt" : cls.toLowerCase(java.util.Locale.ROOT);
+        return "a " + tone + " " + noun;
+    }
+
+    /** A range of records of one image/label file pair, read by one task. */
+    record Chunk(String images, String labels, String split, int start, int count) implements Serializable {
+        Iterator<Row> rows(Configuration conf) throws IOException {
+            byte[] px = new byte[count * SIDE * SIDE];
+            byte[] lb = new byte[count];
+            try (DataInputStream in = new DataInputStream(open(images, conf))) {
+                in.skipNBytes(16L + (long) start * SIDE * SIDE);
+                in.readFully(px);
+            } catch (java.io.EOFException e) {
+                throw new IOException(images + ": truncated (records " + start + ".." + (start + count) + ")", e);
+            }
+            try (DataInputStream in = new DataInputStream(open(labels, conf))) {
+                in.skipNBytes(8L + start);
+                in.readFully(lb);
+            }
+            List<Row> out = new ArrayList<>(count);
+            String file = new Path(images).getName();
+            for (int i = 0; i < count; i++) {
+                int label = lb[i] & 0xff;
+                String source = "fashion-mnist:" + file + "#" + (start + i);
+                if (label >= CLASSES.size()) {
+                    out.add(RawSchema.row(source, null, null, split, null, "label " + label + " out of range 0..9"));
+                    continue;
+                }
+                byte[] one = java.util.Arrays.copyOfRange(px, i * SIDE * SIDE, (i + 1) * SIDE * SIDE);
+                String cls = CLASSES.get(label);
+                byte[] png = ImageCodec.png(ImageCodec.fromPixels(one, SIDE, SIDE, 1));
+                out.add(RawSchema.row(source, cls, new String[] {caption(one, cls)}, split, png, null));
+            }
+            return out.iterator();
+        }
+    }
+}

@@ -1,7 +1,5 @@
 package io.kka.config;
 
-import java.util.List;
-
 /**
  * The text-to-image model that renders descriptions (Eq. 4).
  *
@@ -14,7 +12,7 @@ import java.util.List;
  * @param cfgScale             classifier-free guidance scale (AUTOMATIC1111)
  * @param negativePrompt       negative prompt (AUTOMATIC1111)
  * @param imagesPerDescription images rendered per description
- * @param excludeClasses       classes the embedded generator must not know (unknown test anomalies)
+ * @param embedded             settings of the embedded stand-in
  * @param pricePerImage        estimated cost per image
  * @param http                 partition-caller settings
  */
@@ -29,8 +27,7 @@ public record ImageGenConfig(
         @Doc("guidance scale (AUTOMATIC1111)") double cfgScale,
         @Doc("negative prompt (AUTOMATIC1111)") String negativePrompt,
         @Doc("images rendered per description") int imagesPerDescription,
-        @Doc("classes the embedded generator must not know, so that part of the test anomalies stay unknown")
-        List<String> excludeClasses,
+        @Doc("settings of the embedded weight-free stand-in") EmbeddedImageConfig embedded,
         @Doc("estimated cost per image") double pricePerImage,
         @Doc("partition-caller settings for this endpoint") HttpConfig http) implements java.io.Serializable {
 
@@ -48,7 +45,7 @@ public record ImageGenConfig(
         Check.positive("cfg_scale", cfgScale);
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         Check.atLeast("images_per_description", imagesPerDescription, 1);
-        excludeClasses = excludeClasses == null ? List.of() : List.copyOf(excludeClasses);
+        Check.notNull("embedded", embedded);
         Check.atLeast("price_per_image", pricePerImage, 0.0);
         Check.notNull("http", http);
     }
@@ -56,7 +53,7 @@ public record ImageGenConfig(
     /** @return defaults: the embedded stand-in */
     public static ImageGenConfig defaults() {
         return new ImageGenConfig(ImageProvider.EMBEDDED, "http://127.0.0.1:7860", "kka-embedded-bank", null,
-                "512x512", 30, 7.0, "", 1, List.of(), 0.0, HttpConfig.defaults());
+                "512x512", 30, 7.0, "", 1, EmbeddedImageConfig.defaults(), 0.0, HttpConfig.defaults());
     }
 
     /** Image providers. */

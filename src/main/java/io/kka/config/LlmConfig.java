@@ -22,6 +22,7 @@ import java.util.List;
  * @param pricePer1kInput          estimated cost per 1000 prompt tokens
  * @param pricePer1kOutput         estimated cost per 1000 completion tokens
  * @param http                     partition-caller settings
+ * @param embedded                 settings of the embedded stand-in language model
  */
 public record LlmConfig(
         @Doc("embedded (in-JVM stand-in) or openai (any OpenAI-compatible chat endpoint: OpenAI, vLLM, Ollama,"
@@ -41,7 +42,8 @@ public record LlmConfig(
         @Doc("drop descriptions that name a normal class (they are counted)") boolean dropNormalMentions,
         @Doc("estimated cost per 1000 prompt tokens (for the cost report)") double pricePer1kInput,
         @Doc("estimated cost per 1000 completion tokens") double pricePer1kOutput,
-        @Doc("partition-caller settings for this endpoint") HttpConfig http) implements java.io.Serializable {
+        @Doc("partition-caller settings for this endpoint") HttpConfig http,
+        @Doc("settings of the embedded stand-in language model") EmbeddedLmConfig embedded) implements java.io.Serializable {
 
     /** Validates. */
     public LlmConfig {
@@ -62,13 +64,14 @@ public record LlmConfig(
         Check.atLeast("price_per_1k_input", pricePer1kInput, 0.0);
         Check.atLeast("price_per_1k_output", pricePer1kOutput, 0.0);
         Check.notNull("http", http);
+        Check.notNull("embedded", embedded);
     }
 
     /** @return defaults: the embedded stand-in */
     public static LlmConfig defaults() {
         return new LlmConfig(LlmProvider.EMBEDDED, "http://127.0.0.1:8000/v1", "kka-embedded-lm", null,
                 "conf/prompts/kka.txt", "garments and accessories", 40, 10, 1.0, 0.95, 512, 1, List.of(), true,
-                0.0, 0.0, HttpConfig.defaults());
+                0.0, 0.0, HttpConfig.defaults(), EmbeddedLmConfig.defaults());
     }
 
     /** Language model providers. */

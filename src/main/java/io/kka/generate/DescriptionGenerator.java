@@ -1,0 +1,20 @@
+package io.kka.generate;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Eq. 3: writes anomaly descriptions for prompts, on executors. Implementations: the OpenAI-compatible chat
+ * endpoint (through the partition caller) and the embedded stand-in language model.
+ */
+public interface DescriptionGenerator {
+    /**
+     * @param prompts rows of {@link GenerationSchemas#PROMPTS}
+     * @return rows of {@link GenerationSchemas#DESCRIPTIONS}: parsed, trimmed, de-duplicated descriptions (error
+     *     rows for failed prompts); lazily computed, nothing collected to the driver
+     */
+    Dataset<Row> describe(Dataset<Row> prompts);
+
+    /** @return the model name recorded in provenance */
+    String modelName();
+}

@@ -1,0 +1,132 @@
+package io.kka.loop;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kka.config.TuningConfig;
+import io.kka.store.Fs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tuner {@code command}: runs the user's command (for example a TRL DPO job) and reads back the new model.
+ *
+ * <p>Placeholders in {@code tuning.command}: {@code {pairs}} (TRL JSONL, a local file), {@code {pairs_openai}}
+ * (OpenAI DPO JSONL), {@code {output}} (a local file the command must write: the new model name on the first line
+ * and, optionally, a LoRA adapter path on the second), {@code {model}} (the current model name) and
+ * {@code {iteration}}. The command runs with {@code sh -c}, inherits the environment (secrets stay there), and its
+ * output goes to the log. If {@code tuning.load_lora_url} is set, the adapter is then loaded into a vLLM server
+ * with {@code POST /v1/load_lora_adapter}.
+ */
+public final class CommandTuner implements Tuner {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandTuner.class);
+    private final TuningConfig cfg;
+    private final Configuration conf;
+
+    private CommandTuner(TuningConfig cfg, Configuration conf) {
+        this.cfg = cfg;
+        this.conf = conf;
+    }
+
+    /**
+     * @param cfg  tuning config (command, timeout_s, load_lora_url)
+     * @param conf Hadoop configuration (to copy pairs to local files)
+     * @return the tuner
+     */
+    public static CommandTuner of(TuningConfig cfg, Configuration conf) {
+        return new CommandTuner(cfg, conf);
+    }
+
+    @Override
+    public ModelRef tune(Input in) {
+        try {
+            Path dir = Files.createTempDirectory("kka-tune-" + in.iteration() + "-");
+            Path trl = dir.resolve("pairs.trl.jsonl");
+            Path openAi = dir.resolve("pairs.openai.jsonl");
+            Files.write(trl, Fs.readBytes(in.trlUri(), conf));
+            Files.write(openAi, Fs.readBytes(in.openAiUri(), conf));
+            Path output = dir.resolve("model.txt");
+            String command = cfg.command().replace("{pairs}", trl.toString())
+                    .replace("{pairs_openai}", openAi.toString()).replace("{output}", output.toString())
+                    .replace("{model}", in.current().ref()).replace("{iteration}", Integer.toString(in.iteration()));
+            run(command, in.iteration());
+            List<String> lines = Files.exists(output) ? Files.readAllLines(output, StandardCharsets.UTF_8) : List.of();
+            if (lines.isEmpty() || lines.get(0).isBlank()) {
+                throw new TuningException("tuning.command finished but wrote no model name to {output} (" + output + ")");
+            }
+            String model = lines.get(0).strip();
+            String adapter = lines.size() > 1 ? lines.get(1).strip() : "";
+            if (cfg.loadLoraUrl() != null && !cfg.loadLoraUrl().isBlank()) {
+                loadLora(model, adapter);
+            }
+            Fs.writeString(Fs.child(in.workDir(), "model.txt"), model + "\n" + adapter + "\n", conf);
+            LOG.info("iteration {}: tuning command produced model {}", in.iteration(), model);
+            return ModelRef.name(model);
+        } catch (IOException e) {
+            throw new TuningException("tuning.command could not be prepared: " + e.getMessage(), e);
+        }
+    }
+
+    private void run(String command, int iteration) throws IOException {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        Deque<String> tail = new ArrayDeque<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    LOG.info("[tuning.command it{}] {}", iteration, line);
+                    synchronized (tail) {
+                        tail.addLast(line);
+                        if (tail.size() > 5) {
+                            tail.removeFirst();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("tuning.command output closed", e);
+            }
+        }, "kka-tuning-output");
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            if (!p.waitFor((long) cfg.timeoutS(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new TuningException("tuning.command did not finish within " + (long) cfg.timeoutS()
+                        + " s (tuning.timeout_s)");
+            }
+            pump.join(5000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new TuningException("interrupted while running tuning.command", e);
+        }
+        if (p.exitValue() != 0) {
+            synchronized (tail) {
+                throw new TuningException("tuning.command exited with " + p.exitValue() + ": "
+                        + String.join(" | ", tail));
+            }
+        }
+    }
+
+    private void loadLora(String model, String adapter) {
+        if (adapter.isEmpty()) {
+            throw new TuningException("tuning.load_lora_url is set but tuning.command wrote no adapter path on the"
+                    + " second line of {output}");
+        }
+        ObjectNode body = JsonHttp.json().createObjectNode();
+        body.put("lora_name", model);
+        body.put("lora_path", adapter);
+        String base = cfg.loadLoraUrl().replaceAll("/+$", "");
+        String url = base.endsWith("/v1") ? base + "/load_lora_adapter" : base + "/v1/load_lora_adapter";
+        new JsonHttp(cfg.apiKey() == null ? null : cfg.apiKey().resolve().reveal()).post(url, body);
+        LOG.info("loaded LoRA adapter {} from {} into {}", model, adapter, base);
+    }
+}

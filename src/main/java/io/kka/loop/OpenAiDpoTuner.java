@@ -1,0 +1,139 @@
+package io.kka.loop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kka.config.TuningConfig;
+import io.kka.store.Fs;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tuner {@code openai}: uploads the OpenAI DPO JSONL ({@code POST /files}, purpose fine-tune), creates a
+ * fine-tuning job with {@code method: {type: dpo, dpo: {hyperparameters: {beta}}}} on the current model, polls it
+ * with backoff until a terminal status, and returns {@code fine_tuned_model}.
+ *
+ * <p>The job id is written to the iteration's work directory as soon as the job exists, so a driver that dies
+ * while polling resumes polling the same job instead of paying for a second one.
+ */
+public final class OpenAiDpoTuner implements Tuner {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiDpoTuner.class);
+    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
+
+    private final TuningConfig cfg;
+    private final long seed;
+    private final Configuration conf;
+    private final JsonHttp http;
+    private final LongConsumer sleeper;
+
+    OpenAiDpoTuner(TuningConfig cfg, long seed, Configuration conf, String apiKey, LongConsumer sleeper) {
+        this.cfg = cfg;
+        this.seed = seed;
+        this.conf = conf;
+        this.http = new JsonHttp(apiKey);
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * @param cfg  tuning config (base_url, api_key, beta, poll_interval_s, timeout_s)
+     * @param seed the iteration's seed, sent with the job
+     * @param conf Hadoop configuration (to read the pairs and write the job id)
+     * @return the tuner
+     */
+    public static OpenAiDpoTuner of(TuningConfig cfg, long seed, Configuration conf) {
+        String key = cfg.apiKey() == null ? null : cfg.apiKey().resolve().reveal();
+        return new OpenAiDpoTuner(cfg, seed, conf, key, OpenAiDpoTuner::sleep);
+    }
+
+    @Override
+    public ModelRef tune(Input in) {
+        String base = cfg.baseUrl().replaceAll("/+$", "");
+        String jobFile = Fs.child(in.workDir(), "openai-job.json");
+        String jobId = existingJob(jobFile);
+        if (jobId == null) {
+            byte[] jsonl;
+            try {
+                jsonl = Fs.readBytes(in.openAiUri(), conf);
+            } catch (IOException e) {
+                throw new TuningException("cannot read pairs " + in.openAiUri(), e);
+            }
+            JsonNode file = http.postFile(base + "/files", "file", "kka-pairs-" + in.iteration() + ".jsonl", jsonl,
+                    "purpose", "fine-tune");
+            String fileId = file.path("id").asText(null);
+            if (fileId == null) {
+                throw new TuningException("POST " + base + "/files returned no file id");
+            }
+            ObjectNode body = JsonHttp.json().createObjectNode();
+            body.put("model", in.current().ref());
+            body.put("training_file", fileId);
+            body.put("seed", seed);
+            body.put("suffix", "kka-it" + in.iteration());
+            ObjectNode method = body.putObject("method");
+            method.put("type", "dpo");
+            method.putObject("dpo").putObject("hyperparameters").put("beta", cfg.beta());
+            JsonNode job = http.post(base + "/fine_tuning/jobs", body);
+            jobId = job.path("id").asText(null);
+            if (jobId == null) {
+                throw new TuningException("POST " + base + "/fine_tuning/jobs returned no job id");
+            }
+            Fs.writeString(jobFile, "{\"id\":\"" + jobId + "\",\"training_file\":\"" + fileId + "\"}\n", conf);
+            LOG.info("iteration {}: fine-tuning job {} created on {} ({} pairs, beta {})", in.iteration(), jobId,
+                    in.current().ref(), in.pairs().size(), cfg.beta());
+        } else {
+            LOG.info("iteration {}: resuming fine-tuning job {}", in.iteration(), jobId);
+        }
+        return ModelRef.name(await(base, jobId));
+    }
+
+    private String existingJob(String jobFile) {
+        if (!Fs.exists(jobFile, conf)) {
+            return null;
+        }
+        try {
+            return JsonHttp.json().readTree(Fs.readString(jobFile, conf)).path("id").asText(null);
+        } catch (IOException e) {
+            throw new TuningException("cannot read " + jobFile, e);
+        }
+    }
+
+    private String await(String base, String jobId) {
+        long waitedMs = 0;
+        long intervalMs = (long) (cfg.pollIntervalS() * 1000);
+        while (true) {
+            JsonNode job = http.get(base + "/fine_tuning/jobs/" + jobId);
+            String status = job.path("status").asText("").toLowerCase(Locale.ROOT);
+            if (TERMINAL.contains(status)) {
+                if (status.equals("succeeded")) {
+                    String model = job.path("fine_tuned_model").asText("");
+                    if (model.isBlank()) {
+                        throw new TuningException("fine-tuning job " + jobId + " succeeded without fine_tuned_model");
+                    }
+                    LOG.info("fine-tuning job {} succeeded: {}", jobId, model);
+                    return model;
+                }
+                String why = job.path("error").path("message").asText("");
+                throw new TuningException("fine-tuning job " + jobId + " " + status + (why.isEmpty() ? "" : ": " + why));
+            }
+            if (waitedMs >= cfg.timeoutS() * 1000) {
+                throw new TuningException("fine-tuning job " + jobId + " still '" + status + "' after "
+                        + (long) cfg.timeoutS() + " s (tuning.timeout_s)");
+            }
+            sleeper.accept(intervalMs);
+            waitedMs += intervalMs;
+            intervalMs = Math.min(intervalMs * 2, 60_000);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TuningException("interrupted while waiting for a fine-tuning job", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.kka.loop;
+
+import java.util.List;
+
+/** Eq. 7: tunes the language model to prefer hard over easy anomaly descriptions. */
+public interface Tuner {
+    /**
+     * What a tuner gets for one iteration.
+     *
+     * @param iteration  the iteration t
+     * @param current    the model that generated this iteration's descriptions
+     * @param pairs      the preference pairs
+     * @param trlUri     where the TRL JSONL was written
+     * @param openAiUri  where the OpenAI DPO JSONL was written
+     * @param workDir    a directory of the iteration for the tuner's own files (job ids, logs, weights)
+     */
+    record Input(int iteration, ModelRef current, List<PreferencePair> pairs, String trlUri, String openAiUri,
+            String workDir) {
+    }
+
+    /**
+     * @param in the iteration's pairs and current model
+     * @return the model to use from the next iteration on
+     * @throws TuningException with a clear message if the tuning job fails, is cancelled or times out
+     */
+    ModelRef tune(Input in);
+}

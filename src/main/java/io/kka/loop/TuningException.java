@@ -1,0 +1,16 @@
+package io.kka.loop;
+
+/** A tuning job failed, was cancelled, timed out or could not be started; the message says which and why. */
+public final class TuningException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what failed */
+    public TuningException(String message) {
+        super(message);
+    }
+
+    /** @param message what failed; @param cause the cause */
+    public TuningException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,123 @@
+package io.kka.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kka.config.TuningConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@link OpenAiDpoTuner} and {@link CommandTuner} against a loopback fake server. */
+class TunersTest {
+    private static final List<PreferencePair> PAIRS = List.of(
+            new PreferencePair(null, "Generate descriptions of garments like: a grey t-shirt", "a linen shirt",
+                    "a leather handbag"),
+            new PreferencePair(null, "Generate descriptions of garments like: a grey t-shirt", "a thin pullover",
+                    "a beach sandal"));
+
+    private static TuningConfig cfg(TuningConfig.TuningProvider p, String base, String command, String lora) {
+        return new TuningConfig(p, 0.2, 0.05, 10, 4, base, null, 1, 30, command, lora);
+    }
+
+    private static Tuner.Input input(Path dir) {
+        Configuration conf = new Configuration();
+        String trl = dir.resolve("pairs.trl.jsonl").toString();
+        String oai = dir.resolve("pairs.openai.jsonl").toString();
+        PairsWriter.write(trl, oai, PAIRS, conf);
+        return new Tuner.Input(0, ModelRef.name("gpt-4.1-mini-2025-04-14"), PAIRS, trl, oai, dir.toString());
+    }
+
+    @Test
+    void openAiUploadsCreatesDpoJobPollsAndReturnsModel(@TempDir Path dir) throws Exception {
+        try (FakeTuningServer fake = new FakeTuningServer("queued", "running", "running", "succeeded")) {
+            List<Long> sleeps = new ArrayList<>();
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), "sk-test-123", sleeps::add);
+            ModelRef m = t.tune(input(dir));
+            assertEquals(ModelRef.name("ft:base:kka-it0:xyz"), m);
+            assertEquals("POST /v1/files", fake.requests.get(0));
+            assertTrue(fake.bodies.get(0).contains("name=\"purpose\"\r\n\r\nfine-tune"), fake.bodies.get(0));
+            assertTrue(fake.bodies.get(0).contains("\"preferred_output\""));
+            JsonNode job = new ObjectMapper().readTree(fake.bodies.get(1));
+            assertEquals("dpo", job.path("method").path("type").asText());
+            assertEquals(0.2, job.path("method").path("dpo").path("hyperparameters").path("beta").asDouble());
+            assertEquals("gpt-4.1-mini-2025-04-14", job.path("model").asText());
+            assertEquals("file-abc", job.path("training_file").asText());
+            assertEquals(List.of(1000L, 2000L, 4000L), sleeps, "exponential poll backoff");
+            assertTrue(fake.authHeaders.stream().allMatch("Bearer sk-test-123"::equals));
+
+            // a resumed driver polls the recorded job instead of creating another
+            fake.statuses.clear();
+            fake.statuses.add("succeeded");
+            t.tune(input(dir));
+            assertEquals(1, fake.jobsCreated);
+        }
+    }
+
+    @Test
+    void failedAndCancelledJobsAreClearErrors(@TempDir Path dir) throws Exception {
+        try (FakeTuningServer fake = new FakeTuningServer("running", "failed")) {
+            fake.errorMessage = "training file has too few examples";
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), null, ms -> { });
+            TuningException e = assertThrows(TuningException.class, () -> t.tune(input(dir.resolve("a"))));
+            assertEquals("fine-tuning job ftjob-1 failed: training file has too few examples", e.getMessage());
+        }
+        try (FakeTuningServer fake = new FakeTuningServer("cancelled")) {
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), null, ms -> { });
+            TuningException e = assertThrows(TuningException.class, () -> t.tune(input(dir.resolve("b"))));
+            assertEquals("fine-tuning job ftjob-1 cancelled", e.getMessage());
+        }
+    }
+
+    @Test
+    void jobThatNeverEndsTimesOut(@TempDir Path dir) throws Exception {
+        try (FakeTuningServer fake = new FakeTuningServer("running")) {
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), null, ms -> { });
+            TuningException e = assertThrows(TuningException.class, () -> t.tune(input(dir)));
+            assertEquals("fine-tuning job ftjob-1 still 'running' after 30 s (tuning.timeout_s)", e.getMessage());
+        }
+    }
+
+    @Test
+    void commandTunerRunsCommandReadsModelAndLoadsLora(@TempDir Path dir) throws Exception {
+        try (FakeTuningServer fake = new FakeTuningServer("succeeded")) {
+            Path seen = dir.resolve("seen.txt");
+            String cmd = "wc -l < {pairs} > " + seen + "; echo \"{model}|{iteration}\" >> " + seen
+                    + "; printf 'kka-lora-it{iteration}\\n/adapters/it{iteration}\\n' > {output}";
+            CommandTuner t = CommandTuner.of(cfg(TuningConfig.TuningProvider.COMMAND, null, cmd,
+                    fake.base().replace("/v1", "")), new Configuration());
+            ModelRef m = t.tune(input(dir));
+            assertEquals(ModelRef.name("kka-lora-it0"), m);
+            assertEquals(List.of("2", "gpt-4.1-mini-2025-04-14|0"), Files.readAllLines(seen));
+            assertEquals("POST /v1/load_lora_adapter", fake.requests.get(0));
+            JsonNode body = new ObjectMapper().readTree(fake.bodies.get(0));
+            assertEquals("kka-lora-it0", body.path("lora_name").asText());
+            assertEquals("/adapters/it0", body.path("lora_path").asText());
+        }
+    }
+
+    @Test
+    void commandFailuresAreClearErrors(@TempDir Path dir) {
+        CommandTuner failing = CommandTuner.of(cfg(TuningConfig.TuningProvider.COMMAND, null,
+                "echo 'CUDA out of memory' >&2; exit 3", null), new Configuration());
+        TuningException e = assertThrows(TuningException.class, () -> failing.tune(input(dir.resolve("a"))));
+        assertEquals("tuning.command exited with 3: CUDA out of memory", e.getMessage());
+        CommandTuner silent = CommandTuner.of(cfg(TuningConfig.TuningProvider.COMMAND, null, "true", null),
+                new Configuration());
+        e = assertThrows(TuningException.class, () -> silent.tune(input(dir.resolve("b"))));
+        assertTrue(e.getMessage().startsWith("tuning.command finished but wrote no model name"), e.getMessage());
+        assertFalse(e.getMessage().contains("sk-"));
+    }
+}

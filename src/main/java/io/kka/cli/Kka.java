@@ -15,6 +15,9 @@ public final class Kka implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    private LogOptions logging = new LogOptions();
+
     /** @param args command line */
     public static void main(String[] args) {
         System.exit(run(args));
@@ -25,6 +28,7 @@ public final class Kka implements Runnable {
      * @return the exit code
      */
     public static int run(String... args) {
+        LogOptions.defaults();
         return new CommandLine(new Kka()).setExecutionExceptionHandler(new ExitCodes()).execute(args);
     }
 

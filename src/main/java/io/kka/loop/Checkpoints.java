@@ -1,0 +1,149 @@
+package io.kka.loop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kka.config.ConfigLoader;
+import io.kka.config.ConfigPrinter;
+import io.kka.config.JobConfig;
+import io.kka.data.InvalidInputException;
+import io.kka.store.Fs;
+import io.kka.store.RunLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One checkpoint per iteration. Iteration t is written into {@code iterations/NNN.partial} and committed by
+ * renaming it to {@code iterations/NNN} (atomic on local file systems and HDFS); the committed directories are
+ * the source of truth, and {@code state.json} is a summary rewritten after each commit. A partial directory
+ * survives a crash so that its tuning-job id can be reused on resume.
+ */
+public final class Checkpoints {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern COMMITTED = Pattern.compile("\\d{3}");
+
+    private final RunLayout layout;
+    private final Configuration conf;
+
+    private Checkpoints(RunLayout layout, Configuration conf) {
+        this.layout = layout;
+        this.conf = conf;
+    }
+
+    /**
+     * @param layout the run directory
+     * @param conf   Hadoop configuration
+     * @return the checkpoints of that run directory
+     */
+    public static Checkpoints of(RunLayout layout, Configuration conf) {
+        return new Checkpoints(layout, conf);
+    }
+
+    /**
+     * Starts or resumes a run: a fresh run refuses a directory that already holds iterations; a resumed run
+     * refuses a directory started with a different config (run.iterations may differ).
+     *
+     * @param cfg    the effective config
+     * @param prov   the run's provenance
+     * @param resume whether {@code --resume} was given
+     * @return the first iteration to run (0 for a fresh run)
+     * @throws InvalidInputException naming the conflict
+     */
+    public int begin(JobConfig cfg, Provenance prov, boolean resume) {
+        int last = lastComplete();
+        boolean started = Fs.exists(layout.config(), conf);
+        if (started && !resume) {
+            throw new InvalidInputException("run.dir " + layout.root() + " already holds a run (last complete"
+                    + " iteration " + last + "); use --resume to continue it, or choose a new run.dir");
+        }
+        if (started) {
+            JobConfig before;
+            try {
+                before = ConfigLoader.parse(Fs.readString(layout.config(), conf), layout.config(), List.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (!Provenance.configHash(before).equals(prov.configSha256())) {
+                throw new InvalidInputException("run.dir " + layout.root() + " was started with a different config ("
+                        + layout.config() + "); only run.iterations may change on --resume");
+            }
+        }
+        Fs.writeString(layout.config(), "# effective config of this run (secrets as references only)\n"
+                + ConfigPrinter.yaml(cfg), conf);
+        return last + 1;
+    }
+
+    /** @return the highest committed iteration, or -1 */
+    public int lastComplete() {
+        Path dir = new Path(layout.path("iterations"));
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            if (!fs.exists(dir)) {
+                return -1;
+            }
+            int last = -1;
+            for (FileStatus s : fs.listStatus(dir)) {
+                String name = s.getPath().getName();
+                if (s.isDirectory() && COMMITTED.matcher(name).matches()) {
+                    last = Math.max(last, Integer.parseInt(name));
+                }
+            }
+            return last;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** @return the working directory of iteration t (created if missing; kept across a crash) */
+    public String workDir(int t) {
+        String dir = layout.iteration(t) + ".partial";
+        try {
+            Path p = new Path(dir);
+            p.getFileSystem(conf).mkdirs(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return dir;
+    }
+
+    /**
+     * Commits iteration t: writes its record, renames the working directory into place and rewrites state.json.
+     *
+     * @param t      the iteration
+     * @param record the iteration's record (model reference, threshold, metrics summary)
+     * @param prov   provenance for state.json
+     */
+    public void commit(int t, ObjectNode record, Provenance prov) {
+        String work = workDir(t);
+        Fs.writeString(Fs.child(work, "iteration.json"), record.toPrettyString() + "\n", conf);
+        Fs.commit(work, layout.iteration(t), true, conf);
+        ObjectNode state = JSON.createObjectNode();
+        state.put("version", 1);
+        state.put("run_dir", layout.root());
+        state.put("last_complete_iteration", t);
+        state.set("provenance", JSON.valueToTree(prov));
+        ArrayNode its = state.putArray("iterations");
+        for (int i = 0; i <= t; i++) {
+            its.add(record(i));
+        }
+        Fs.writeString(layout.state(), state.toPrettyString() + "\n", conf);
+    }
+
+    /** @return the committed record of iteration t */
+    public ObjectNode record(int t) {
+        String file = Fs.child(layout.iteration(t), "iteration.json");
+        try {
+            JsonNode n = JSON.readTree(Fs.readString(file, conf));
+            return (ObjectNode) n;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

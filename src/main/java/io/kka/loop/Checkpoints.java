@@ -26,7 +26,8 @@ import org.apache.hadoop.fs.Path;
  * survives a crash so that its tuning-job id can be reused on resume.
  */
 public final class Checkpoints {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
     private static final Pattern COMMITTED = Pattern.compile("\\d{3}");
 
     private final RunLayout layout;

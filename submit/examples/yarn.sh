@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Submit a KKA run to YARN in cluster mode: the driver runs in the application master, so the config file travels
+# with --files and is read from the container's working directory.
+set -euo pipefail
+
+APP_JAR="${APP_JAR:-target/kka-on-spark-0.1.0-SNAPSHOT-app.jar}"
+CONFIG="${CONFIG:-conf/kka.yaml}"                       # shipped with --files, read as ./kka.yaml
+RUN_DIR="${RUN_DIR:-hdfs:///user/$USER/kka/run-$(date +%Y%m%d)}"
+QUEUE="${QUEUE:-default}"
+DRIVER_MEMORY="${DRIVER_MEMORY:-6g}"
+EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-6g}"
+EXECUTOR_CORES="${EXECUTOR_CORES:-2}"
+NUM_EXECUTORS="${NUM_EXECUTORS:-8}"
+OFFHEAP="${OFFHEAP:-6G}"                                # JavaCPP (ND4J) off-heap cap per JVM
+OFFHEAP_PHYSICAL="${OFFHEAP_PHYSICAL:-12G}"
+JAVACPP="-Dorg.bytedeco.javacpp.maxbytes=$OFFHEAP -Dorg.bytedeco.javacpp.maxphysicalbytes=$OFFHEAP_PHYSICAL"
+
+# Secrets: from the environment of the submitting shell into the AM and executors; never in the config file.
+# (YARN shows environment variables to the application's owner; prefer a file: reference on a protected path
+#  when your cluster has one: llm.api_key: file:/etc/kka/openai.key)
+: "${OPENAI_API_KEY:=}"
+
+exec spark-submit \
+  --master yarn \
+  --deploy-mode cluster \
+  --queue "$QUEUE" \
+  --class io.kka.cli.Kka \
+  --name kka \
+  --files "$CONFIG" \
+  --driver-memory "$DRIVER_MEMORY" \
+  --executor-memory "$EXECUTOR_MEMORY" \
+  --executor-cores "$EXECUTOR_CORES" \
+  --num-executors "$NUM_EXECUTORS" \
+  --conf spark.driver.extraJavaOptions="$JAVACPP" \
+  --conf spark.executor.extraJavaOptions="$JAVACPP" \
+  --conf spark.executor.memoryOverhead=4g \
+  --conf spark.driver.memoryOverhead=4g \
+  --conf spark.yarn.maxAppAttempts=1 \
+  --conf "spark.redaction.regex=(?i)secret|password|token|access[.]key|api[_.-]?key" \
+  --conf spark.yarn.appMasterEnv.OPENAI_API_KEY="$OPENAI_API_KEY" \
+  --conf spark.executorEnv.OPENAI_API_KEY="$OPENAI_API_KEY" \
+  "$APP_JAR" \
+  run "$(basename "$CONFIG")" --set run.dir="$RUN_DIR" --log-format json "$@"

@@ -32,6 +32,10 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
+    @Option(names = "--skip-existing", description = "Do nothing if the output already exists (idempotent"
+            + " retries, e.g. from Airflow).")
+    boolean skipExisting;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +48,11 @@ final class IngestCommand implements Callable<Integer> {
         }
         String out = output != null ? output : Fs.child(cfg.run().dir(), "samples");
         try (Sessions.Handle h = Sessions.open(cfg.run().name() + " ingest")) {
+            if (skipExisting && !overwrite && Fs.exists(out, h.spark().sparkContext().hadoopConfiguration())) {
+                spec.commandLine().getOut().println("exists, skipped: " + out);
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
             Sessions.describe(h.spark(), "kka-ingest", "KKA · ingest " + data.dataset() + " from " + data.path());
             Ingestor.Result r = Ingestor.of(data, cfg.task(), cfg.run().seed()).ingest(h.spark(), out, overwrite);
             var w = spec.commandLine().getOut();

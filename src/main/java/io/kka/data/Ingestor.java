@@ -151,10 +151,22 @@ public final class Ingestor {
                 throw new InvalidInputException("task.normal_classes " + task.normalClasses()
                         + " matched no usable training images in " + data.path() + " (empty normal set)");
             }
+            String valKey = Role.NORMAL.value() + "/" + Split.VAL.value();
+            Dataset<Row> good = all.filter(col(REJECT).isNull()).drop(REJECT);
+            if (counts.getOrDefault(valKey, 0L) == 0 && trainNormals >= 2) {
+                // the hard threshold (Eq. 6) needs validation normals: hold out the lowest-hash training normal
+                good = holdOutOne(good);
+                counts.put(valKey, 1L);
+                counts.merge(Role.NORMAL.value() + "/" + Split.TRAIN.value(), -1L, Long::sum);
+            }
+            if (counts.getOrDefault(valKey, 0L) < 5) {
+                LOG.warn("only {} validation normals: the hard-anomaly threshold will be noisy (raise"
+                        + " task.val_fraction)", counts.getOrDefault(valKey, 0L));
+            }
             String tmp = Fs.tempSibling(output);
             String rejectedTmp = Fs.tempSibling(output + "_rejected");
             try {
-                SampleSchema.conform(all.filter(col(REJECT).isNull()).drop(REJECT)).write().parquet(tmp);
+                SampleSchema.conform(good).write().parquet(tmp);
                 if (rejected > 0) {
                     all.filter(col(REJECT).isNotNull())
                             .select(col(Columns.SOURCE), col(Columns.CLASS_NAME), col(REJECT).as("reason"))
@@ -174,6 +186,18 @@ public final class Ingestor {
         } finally {
             all.unpersist();
         }
+    }
+
+    private Dataset<Row> holdOutOne(Dataset<Row> good) {
+        long s = seed;
+        var key = org.apache.spark.sql.functions.udf((String id) -> SplitHash.unit(id, s, "val"), DataTypes.DoubleType);
+        Row first = good.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value())
+                        .and(col(Columns.SPLIT).equalTo(Split.TRAIN.value())))
+                .select(org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.struct(
+                        key.apply(col(Columns.SAMPLE_ID)).as("k"), col(Columns.SAMPLE_ID).as("id")))).first();
+        String id = first.getStruct(0).getString(1);
+        return good.withColumn(Columns.SPLIT, org.apache.spark.sql.functions.when(col(Columns.SAMPLE_ID).equalTo(id),
+                org.apache.spark.sql.functions.lit(Split.VAL.value())).otherwise(col(Columns.SPLIT)));
     }
 
     /** Executor-side normalisation of one partition of raw rows. */

@@ -17,4 +17,14 @@ public interface DescriptionGenerator {
 
     /** @return the model name recorded in provenance */
     String modelName();
+
+    /**
+     * Counters of the last {@link #describe} once its rows were computed, e.g. {@code dropped_normal_mentions}
+     * (descriptions dropped because they name a normal class). Empty if the implementation keeps none.
+     *
+     * @return counter name → value
+     */
+    default java.util.Map<String, Long> counters() {
+        return java.util.Map.of();
+    }
 }

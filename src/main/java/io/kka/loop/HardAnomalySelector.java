@@ -66,6 +66,15 @@ public final class HardAnomalySelector {
         return new HardAnomalySelector(cfg, t);
     }
 
+    /**
+     * @param cfg       selection config
+     * @param threshold a threshold fitted earlier (read back from a committed iteration)
+     * @return a selector with that threshold
+     */
+    public static HardAnomalySelector withThreshold(SelectionConfig cfg, double threshold) {
+        return new HardAnomalySelector(cfg, threshold);
+    }
+
     /** @return the threshold: scores strictly below it are hard */
     public double threshold() {
         return threshold;

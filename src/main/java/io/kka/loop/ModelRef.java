@@ -7,7 +7,7 @@ import java.io.Serializable;
  * served by an endpoint (a fine-tuned OpenAI model, a vLLM LoRA adapter).
  *
  * @param kind {@code embedded} or {@code name}
- * @param ref  the weights URI or the model name
+ * @param ref  the weights' path relative to the run directory (embedded), or the model name
  */
 public record ModelRef(String kind, String ref) implements Serializable {
     /** kind of embedded weights */
@@ -20,8 +20,8 @@ public record ModelRef(String kind, String ref) implements Serializable {
         return new ModelRef(NAME, name);
     }
 
-    /** @return embedded weights at a URI */
-    public static ModelRef embedded(String uri) {
-        return new ModelRef(EMBEDDED, uri);
+    /** @return embedded weights at a run-relative path */
+    public static ModelRef embedded(String runRelativePath) {
+        return new ModelRef(EMBEDDED, runRelativePath);
     }
 }

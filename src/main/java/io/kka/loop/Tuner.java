@@ -12,10 +12,12 @@ public interface Tuner {
      * @param pairs      the preference pairs
      * @param trlUri     where the TRL JSONL was written
      * @param openAiUri  where the OpenAI DPO JSONL was written
-     * @param workDir    a directory of the iteration for the tuner's own files (job ids, logs, weights)
+     * @param workDir    the iteration's working directory for the tuner's own files (job ids, logs, weights)
+     * @param committedRel the run-relative path {@code workDir} will have once the iteration is committed
+     *                   (e.g. {@code iterations/002}); embedded weights are referenced through it
      */
     record Input(int iteration, ModelRef current, List<PreferencePair> pairs, String trlUri, String openAiUri,
-            String workDir) {
+            String workDir, String committedRel) {
     }
 
     /**
@@ -24,4 +26,14 @@ public interface Tuner {
      * @throws TuningException with a clear message if the tuning job fails, is cancelled or times out
      */
     ModelRef tune(Input in);
+
+    /**
+     * Figures of the last {@link #tune} call for metrics.json, e.g. {@code steps}, {@code loss_first},
+     * {@code loss_last}. Empty if the tuner reports none.
+     *
+     * @return name → number
+     */
+    default java.util.Map<String, Object> report() {
+        return java.util.Map.of();
+    }
 }

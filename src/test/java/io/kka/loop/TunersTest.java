@@ -33,7 +33,8 @@ class TunersTest {
         String trl = dir.resolve("pairs.trl.jsonl").toString();
         String oai = dir.resolve("pairs.openai.jsonl").toString();
         PairsWriter.write(trl, oai, PAIRS, conf);
-        return new Tuner.Input(0, ModelRef.name("gpt-4.1-mini-2025-04-14"), PAIRS, trl, oai, dir.toString());
+        return new Tuner.Input(0, ModelRef.name("gpt-4.1-mini-2025-04-14"), PAIRS, trl, oai, dir.toString(),
+                "iterations/000");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.kka.loop;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kka.data.Columns;
+import io.kka.generate.DescriptionGenerator;
+import io.kka.store.Fs;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Eq. 3–4 for one iteration: prompts from the representatives, descriptions from the language model, images from
+ * the text-to-image model. Each frame is written to the iteration's directory and read back, so every endpoint
+ * call happens exactly once per iteration (and a rerun hits the response cache).
+ */
+final class GenerateStep {
+    /**
+     * @param prompts      prompt rows
+     * @param descriptions description rows
+     * @param generated    rendered rows (samples schema, role generated, some with errors), unscored
+     * @param counts       the "generation" object of metrics.json
+     * @param usage        the "usage" object of metrics.json
+     */
+    record Output(Dataset<Row> prompts, Dataset<Row> descriptions, Dataset<Row> generated, ObjectNode counts,
+            ObjectNode usage) {
+    }
+
+    private GenerateStep() {
+    }
+
+    static Output run(SparkSession spark, Stages stages, Dataset<Row> representatives, ModelRef lm, int t, long seed,
+            String work, StageClock clock) {
+        Dataset<Row> prompts = clock.run("prompts", "building prompts", () -> persist(spark,
+                stages.prompts(representatives, t, seed), Fs.child(work, "prompts")));
+        DescriptionGenerator describer = stages.describer(lm);
+        Dataset<Row> descriptions = clock.run("describe", "writing anomaly descriptions (" + describer.modelName()
+                + ")", () -> persist(spark, describer.describe(prompts), Fs.child(work, "descriptions")));
+        var renderer = stages.renderer();
+        Dataset<Row> generated = clock.run("render", "generating images (" + renderer.modelName() + ")",
+                () -> persist(spark, renderer.render(descriptions), Fs.child(work, "generated_raw")));
+        ObjectNode counts = Metrics.JSON.createObjectNode();
+        long descErrors = descriptions.filter(col("error").isNotNull()).count();
+        long allErrors = generated.filter(col(Columns.ERROR).isNotNull()).count();
+        counts.put("prompts", prompts.count());
+        counts.put("descriptions", descriptions.filter(col("description").isNotNull()).count());
+        counts.put("dropped_normal_mentions", describer.counters().getOrDefault("dropped_normal_mentions", 0L));
+        counts.put("description_errors", descErrors);
+        counts.put("images", generated.filter(col(Columns.IMAGE).isNotNull()).count());
+        counts.put("image_errors", Math.max(0, allErrors - descErrors));
+        ObjectNode usage = Metrics.emptyUsage();
+        Metrics.addUsage(usage, descriptions);
+        Metrics.addUsage(usage, generated);
+        usage.put("errors", allErrors);
+        return new Output(prompts, descriptions, generated, counts, usage);
+    }
+
+    /** Writes a frame to Parquet (replacing a leftover of a crashed attempt) and returns the written table. */
+    static Dataset<Row> persist(SparkSession spark, Dataset<Row> df, String uri) {
+        Fs.writeParquet(df, uri, true);
+        return spark.read().parquet(uri);
+    }
+}

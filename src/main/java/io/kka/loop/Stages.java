@@ -1,0 +1,45 @@
+package io.kka.loop;
+
+import io.kka.generate.DescriptionGenerator;
+import io.kka.generate.ImageRenderer;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The stages Algorithm 1 is made of, built from the config. {@link KkaLoop} only sequences them; which
+ * implementation runs (embedded stand-ins or HTTP endpoints, which tuner) is decided here.
+ */
+public interface Stages {
+    /** Eq. 1–2: the representative training normals whose captions seed the prompt. */
+    Dataset<Row> representatives(Dataset<Row> trainNormals);
+
+    /** The prompt rows of iteration t (GenerationSchemas.PROMPTS) built from the representatives. */
+    Dataset<Row> prompts(Dataset<Row> representatives, int iteration, long seed);
+
+    /** The language model before any DPO, materialised under {@code workDir} if it needs files. */
+    ModelRef initialModel(String workDir);
+
+    /** Eq. 3 with the given language model. */
+    DescriptionGenerator describer(ModelRef lm);
+
+    /** Eq. 4. */
+    ImageRenderer renderer();
+
+    /** Eq. 5: trains the confusion evaluator on the training normals plus the labelled anomaly set. */
+    Evaluator fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed);
+
+    /** Loads an evaluator saved by {@link Evaluator#save}. */
+    Evaluator load(String uri);
+
+    /** Eq. 7: the tuner of iteration t. */
+    Tuner tuner(int iteration, long seed);
+
+    /**
+     * Measures a scored test split (reporting only: no decision reads it).
+     *
+     * @param scoredTest test rows with label, class_name and score
+     * @return auroc, auprc, test_rows and per_class (AUROC per anomaly class vs the normals); empty if no labels
+     */
+    Map<String, Object> evaluate(Dataset<Row> scoredTest);
+}

@@ -49,7 +49,7 @@ public record TuningConfig(
 
     /** @return defaults: embedded DPO */
     public static TuningConfig defaults() {
-        return new TuningConfig(TuningProvider.EMBEDDED, 0.1, 0.05, 60, 16, "https://api.openai.com/v1", null,
+        return new TuningConfig(TuningProvider.EMBEDDED, 0.1, 0.002, 60, 16, "https://api.openai.com/v1", null,
                 5, 86_400, null, null);
     }
 

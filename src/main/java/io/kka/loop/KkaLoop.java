@@ -80,7 +80,7 @@ public final class KkaLoop {
         StageClock clock = new StageClock(spark, "iteration " + t);
         String work = checkpoints.workDir(t);
         long seed = SplitHash.mix(cfg.run().seed() * 31 + t);
-        ModelRef lm = t == 0 ? stages.initialModel(Fs.child(work, "lm0"))
+        ModelRef lm = t == 0 ? stages.initialModel()
                 : Metrics.model(checkpoints.record(t - 1).path("lm_next"));
 
         Dataset<Row> reps = t == 0

@@ -1,6 +1,7 @@
 package io.kka.loop;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * One DPO preference: given the prompt built from the normal descriptions, prefer the hard anomaly's description
@@ -10,6 +11,12 @@ import java.io.Serializable;
  * @param prompt   the user prompt (normal descriptions as examples)
  * @param chosen   description of a hard anomaly
  * @param rejected description of an easy anomaly
+ * @param examples the normal descriptions the prompt was built from (the embedded model conditions on them)
  */
-public record PreferencePair(String system, String prompt, String chosen, String rejected) implements Serializable {
+public record PreferencePair(String system, String prompt, String chosen, String rejected, List<String> examples)
+        implements Serializable {
+    /** Normalises the examples to an immutable list. */
+    public PreferencePair {
+        examples = examples == null ? List.of() : List.copyOf(examples);
+    }
 }

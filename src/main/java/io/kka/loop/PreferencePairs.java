@@ -67,21 +67,24 @@ public final class PreferencePairs {
         }
         int n = (int) Math.min(cfg.pairsPerIteration(), Math.max(nHard, nEasy));
         Dataset<Row> joined = ranked.filter(col("rank").leq(n))
-                .join(prompts.select(col("prompt_id"), col("system"), col("prompt")), Columns.PROMPT_ID, "left")
+                .join(prompts.select(col("prompt_id"), col("system"), col("prompt"), col("examples")), Columns.PROMPT_ID,
+                        "left")
                 .orderBy(col("h"), col("rank"));
-        List<String[]> hard = new ArrayList<>();
+        List<Row> hard = new ArrayList<>();
         List<String> easy = new ArrayList<>();
-        for (Row r : joined.select(col("h"), col(Columns.CAPTION), col("system"), col("prompt")).collectAsList()) {
+        for (Row r : joined.select(col("h"), col(Columns.CAPTION), col("system"), col("prompt"), col("examples"))
+                .collectAsList()) {
             if (HardAnomalySelector.HARD.equals(r.getString(0))) {
-                hard.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
+                hard.add(r);
             } else {
                 easy.add(r.getString(1));
             }
         }
         List<PreferencePair> out = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
-            String[] h = hard.get(k % hard.size());
-            out.add(new PreferencePair(h[1], h[2] == null ? "" : h[2], h[0], easy.get(k % easy.size())));
+            Row h = hard.get(k % hard.size());
+            out.add(new PreferencePair(h.getString(2), h.isNullAt(3) ? "" : h.getString(3), h.getString(1),
+                    easy.get(k % easy.size()), h.isNullAt(4) ? List.of() : h.getList(4)));
         }
         return out;
     }

@@ -17,8 +17,11 @@ public interface Stages {
     /** The prompt rows of iteration t (GenerationSchemas.PROMPTS) built from the representatives. */
     Dataset<Row> prompts(Dataset<Row> representatives, int iteration, long seed);
 
-    /** The language model before any DPO, materialised under {@code workDir} if it needs files. */
-    ModelRef initialModel(String workDir);
+    /**
+     * The language model before any DPO (also DPO's frozen reference, the paper's θ_L). Embedded weights are
+     * written once under the run directory; a rerun with the same seed gives the same weights.
+     */
+    ModelRef initialModel();
 
     /** Eq. 3 with the given language model. */
     DescriptionGenerator describer(ModelRef lm);

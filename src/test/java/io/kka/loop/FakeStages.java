@@ -50,7 +50,7 @@ final class FakeStages implements Stages {
     }
 
     @Override
-    public ModelRef initialModel(String workDir) {
+    public ModelRef initialModel() {
         return ModelRef.name("level-0");
     }
 

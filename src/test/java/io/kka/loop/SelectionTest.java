@@ -30,6 +30,9 @@ class SelectionTest {
             .add("sample_id", DataTypes.StringType).add("role", DataTypes.StringType)
             .add("split", DataTypes.StringType).add("score", DataTypes.DoubleType)
             .add("caption", DataTypes.StringType).add("prompt_id", DataTypes.StringType);
+    private static final StructType PROMPT_SCHEMA = new StructType().add("prompt_id", DataTypes.StringType)
+            .add("system", DataTypes.StringType).add("prompt", DataTypes.StringType)
+            .add("examples", DataTypes.createArrayType(DataTypes.StringType));
     private final SparkSession spark = SparkTestSession.get();
 
     private Dataset<Row> frame(Object[]... rows) {
@@ -87,9 +90,8 @@ class SelectionTest {
     void pairsFollowTheSeededCyclicRuleAndMatchBothSchemas() throws Exception {
         HardAnomalySelector sel = HardAnomalySelector.fit(SelectionConfig.defaults(), scored(0));
         Dataset<Row> gen = sel.select(scored(0).filter(col("role").equalTo("generated")));
-        Dataset<Row> prompts = spark.createDataFrame(List.of(RowFactory.create("p", null, "Describe garments")),
-                new StructType().add("prompt_id", DataTypes.StringType).add("system", DataTypes.StringType)
-                        .add("prompt", DataTypes.StringType));
+        Dataset<Row> prompts = spark.createDataFrame(List.of(RowFactory.create("p", null, "Describe garments",
+                new String[] {"a grey t-shirt"})), PROMPT_SCHEMA);
         List<PreferencePair> pairs = PreferencePairs.of(new SelectionConfig(SelectionConfig.ThresholdRule.MAX, 0.9,
                 10, 0), 5).pairs(gen, prompts);
         assertEquals(2, pairs.size());
@@ -98,6 +100,7 @@ class SelectionTest {
         assertEquals(Set.of("a leather bag", "a beach sandal"),
                 pairs.stream().map(PreferencePair::rejected).collect(Collectors.toSet()));
         assertTrue(pairs.stream().allMatch(p -> p.prompt().equals("Describe garments")));
+        assertEquals(List.of("a grey t-shirt"), pairs.get(0).examples());
         assertEquals(pairs, PreferencePairs.of(new SelectionConfig(SelectionConfig.ThresholdRule.MAX, 0.9, 10, 0), 5)
                 .pairs(gen, prompts));
         assertEquals(1, PreferencePairs.of(new SelectionConfig(SelectionConfig.ThresholdRule.MAX, 0.9, 1, 0), 5)
@@ -115,9 +118,8 @@ class SelectionTest {
     void noPairsWithoutBothSides() {
         HardAnomalySelector sel = HardAnomalySelector.fit(SelectionConfig.defaults(), scored(0));
         Dataset<Row> onlyEasy = sel.select(scored(0).filter(col("sample_id").isin("g3", "g4")));
-        Dataset<Row> prompts = spark.createDataFrame(List.of(RowFactory.create("p", null, "x")),
-                new StructType().add("prompt_id", DataTypes.StringType).add("system", DataTypes.StringType)
-                        .add("prompt", DataTypes.StringType));
+        Dataset<Row> prompts = spark.createDataFrame(List.of(RowFactory.create("p", null, "x", new String[0])),
+                PROMPT_SCHEMA);
         assertEquals(List.of(), PreferencePairs.of(SelectionConfig.defaults(), 1).pairs(onlyEasy, prompts));
     }
 

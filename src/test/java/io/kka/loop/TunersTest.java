@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TunersTest {
     private static final List<PreferencePair> PAIRS = List.of(
             new PreferencePair(null, "Generate descriptions of garments like: a grey t-shirt", "a linen shirt",
-                    "a leather handbag"),
+                    "a leather handbag", null),
             new PreferencePair(null, "Generate descriptions of garments like: a grey t-shirt", "a thin pullover",
-                    "a beach sandal"));
+                    "a beach sandal", null));
 
     private static TuningConfig cfg(TuningConfig.TuningProvider p, String base, String command, String lora) {
         return new TuningConfig(p, 0.2, 0.05, 10, 4, base, null, 1, 30, command, lora);

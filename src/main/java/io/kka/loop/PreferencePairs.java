@@ -1,8 +1,10 @@
 package io.kka.loop;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.udf;
 
@@ -20,7 +22,8 @@ import org.apache.spark.sql.types.DataTypes;
  * Builds the DPO preference pairs of one iteration (Eq. 7) from scored generated anomalies.
  *
  * <p>Pairing rule (seeded, documented in README): take the distinct descriptions of hard anomalies H and of easy
- * anomalies E (a description whose images fall on both sides is dropped as ambiguous); order each set by a seeded
+ * anomalies E (a description with several images takes the majority side of its images; a tie is dropped as
+ * ambiguous); order each set by a seeded
  * hash of the description; make n = min(selection.pairs_per_iteration, max(|H|, |E|)) pairs, pair k being
  * (H[k mod |H|], E[k mod |E|]). The prompt of a pair is the prompt that produced its chosen description. No pairs
  * are made when H or E is empty. At most 2n descriptions reach the driver.
@@ -51,9 +54,11 @@ public final class PreferencePairs {
     public List<PreferencePair> pairs(Dataset<Row> scored, Dataset<Row> prompts) {
         Dataset<Row> byText = scored.filter(col(Columns.HARDNESS).isNotNull().and(col(Columns.CAPTION).isNotNull()))
                 .groupBy(col(Columns.CAPTION))
-                .agg(countDistinct(col(Columns.HARDNESS)).as("sides"), first(col(Columns.HARDNESS)).as("h"),
-                        first(col(Columns.PROMPT_ID)).as(Columns.PROMPT_ID))
-                .filter(col("sides").equalTo(1));
+                .agg(sum(when(col(Columns.HARDNESS).equalTo(HardAnomalySelector.HARD), 1).otherwise(-1)).as("vote"),
+                        min(col(Columns.PROMPT_ID)).as(Columns.PROMPT_ID))
+                .filter(col("vote").notEqual(0))
+                .withColumn("h", when(col("vote").gt(0), lit(HardAnomalySelector.HARD))
+                        .otherwise(lit(HardAnomalySelector.EASY)));
         long s = seed;
         var key = udf((String text) -> SplitHash.unit(Integer.toHexString(text.hashCode()) + text, s, "pairs"),
                 DataTypes.DoubleType);

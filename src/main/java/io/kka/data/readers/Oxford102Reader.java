@@ -90,8 +90,8 @@ public final class Oxford102Reader implements DatasetReader {
             String source = "oxford-102:" + file;
             double l = labels[i - 1];
             if (l != Math.rint(l) || l < 1 || l > CLASS_COUNT) {
-                refs.add(ImageRef.bad(source, null, split[i], "imagelabels.mat: label " + num(l) + " is out of range 1.."
-                        + CLASS_COUNT));
+                refs.add(ImageRef.bad(source, null, split[i], "imagelabels.mat: label " + num(l)
+                        + " is out of range 1.." + CLASS_COUNT));
                 continue;
             }
             String cls = CLASSES.get((int) l - 1);

@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * UCM-Captions (Qu et al. 2016) as published: {@code imgs/1.tif … imgs/2100.tif} (the UC Merced land-use images,
  * 256×256 RGB TIFF; {@code images/} is accepted too) and {@code dataset.json}
- * ({@code {"images": [{"filename": "1.tif", "imgid": 0, "sentences": [{"raw": "…", …}, …], "split": "train"}, …]}},
+ * ({@code {"images": [{"filename": "1.tif", "imgid": 0, "sentences": [{"raw": "…", …}, …],
+ * "split": "train"}, …]}},
  * five sentences per image, split train/val/test).
  *
  * <p>The 21 UC Merced classes come 100 images each in alphabetical order: image {@code n.tif} belongs to class

@@ -32,7 +32,8 @@ class Cifar100ReaderTest {
     @Test
     void decodesPlanarRecordsWithFineAndCoarseClasses(@TempDir Path root) throws Exception {
         Path dir = DatasetFixtures.cifar100(root, 4);
-        Cifar100Reader fine = new Cifar100Reader(cfg(root, DataConfig.ClassLevel.FINE, DataConfig.BadRecordPolicy.FAIL));
+        Cifar100Reader fine = new Cifar100Reader(cfg(root, DataConfig.ClassLevel.FINE,
+                DataConfig.BadRecordPolicy.FAIL));
         assertEquals(DatasetFixtures.CIFAR_FINE, fine.classNames(spark));
         List<Row> rows = fine.read(spark).orderBy("source").collectAsList();
         assertEquals(20 + 15, rows.size());

@@ -32,11 +32,13 @@ public record DataConfig(
         boolean convertChannels,
         @Doc("captions: required (a missing caption is a bad record), optional, or none (ignored)")
         CaptionPolicy captions,
-        @Doc("CIFAR-100 labels: fine (100 classes) or coarse (20 superclasses, the paper's tasks)") ClassLevel classLevel,
+        @Doc("CIFAR-100 labels: fine (100 classes) or coarse (20 superclasses, the paper's tasks)")
+        ClassLevel classLevel,
         @Doc("on a bad record: fail (nothing is written) or skip (rejected rows and reasons are written beside the"
                 + " output)") BadRecordPolicy onBadRecord,
         @Doc("partitions of the samples table; 0 uses Spark's default parallelism") int partitions,
-        @Doc("image file extensions the folder reader accepts (matched in any case)") List<String> extensions) implements java.io.Serializable {
+        @Doc("image file extensions the folder reader accepts (matched in any case)") List<String> extensions)
+        implements java.io.Serializable {
 
     /** Validates. */
     public DataConfig {

@@ -51,12 +51,12 @@ public final class FolderReader implements DatasetReader {
         FolderLayout layout = FolderLayout.detect(cfg.path(), conf);
         String captions = captionsUri(conf);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<String> dirs = layout.classDirs(conf);
+        List<String> dirs = FolderFiles.classDirs(layout, conf);
         List<String> extensions = List.copyOf(cfg.extensions());
         HadoopConf hc = HadoopConf.of(spark);
         JavaRDD<String> files = jsc.parallelize(dirs, Math.max(1, dirs.size()))
-                .flatMap(d -> FolderLayout.list(d, extensions, hc.get()).iterator())
-                .union(jsc.parallelize(layout.strays(conf, extensions), 1))
+                .flatMap(d -> FolderFiles.list(d, extensions, hc.get()).iterator())
+                .union(jsc.parallelize(FolderFiles.strays(layout, conf, extensions), 1))
                 .repartition(jsc.defaultParallelism());
         if (captions == null) {
             return ImageFiles.load(spark, files.map(layout::ref));

@@ -131,9 +131,9 @@ class FolderReaderTest {
 
     @Test
     void extensionsMatchInAnyCase() {
-        org.junit.jupiter.api.Assertions.assertTrue(FolderLayout.accepts("x.Png", List.of("png", ".JPG")));
-        org.junit.jupiter.api.Assertions.assertTrue(FolderLayout.accepts("x.jpg", List.of("png", ".JPG")));
-        org.junit.jupiter.api.Assertions.assertFalse(FolderLayout.accepts("x.png.txt", List.of("png")));
-        org.junit.jupiter.api.Assertions.assertFalse(FolderLayout.accepts(".x.png", List.of("png")));
+        org.junit.jupiter.api.Assertions.assertTrue(FolderFiles.accepts("x.Png", List.of("png", ".JPG")));
+        org.junit.jupiter.api.Assertions.assertTrue(FolderFiles.accepts("x.jpg", List.of("png", ".JPG")));
+        org.junit.jupiter.api.Assertions.assertFalse(FolderFiles.accepts("x.png.txt", List.of("png")));
+        org.junit.jupiter.api.Assertions.assertFalse(FolderFiles.accepts(".x.png", List.of("png")));
     }
 }

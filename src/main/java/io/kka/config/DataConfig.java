@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param dataset        reader to use
  * @param path           dataset location (directory or manifest file; any Hadoop FS URI for folder/manifest)
- * @param captionsFile   optional captions file for the folder reader (JSONL or CSV)
+ * @param captionsFile   optional captions file for the folder reader (JSONL or CSV), relative to path or absolute
  * @param imageSize      side of the square image stored in the samples table, in pixels
  * @param channels       channels stored: 1 (grayscale) or 3 (RGB)
  * @param resize         resize images of another size; if false such an image is a bad record
@@ -23,8 +23,8 @@ public record DataConfig(
                 + " image_uri, class_name, caption), cifar100 (binary version), oxford102, ucm-captions")
         DatasetKind dataset,
         @Doc("dataset location: a directory or a manifest file (folder/manifest accept any Hadoop FS URI)") String path,
-        @Doc("captions file for the folder reader: JSONL {file, caption|captions} or CSV file,caption; relative"
-                + " to path") String captionsFile,
+        @Doc("captions file for the folder reader: JSONL {file, caption|captions} or CSV with header file,caption;"
+                + " relative to path, or absolute; file entries are image paths relative to path") String captionsFile,
         @Doc("side of the square images stored in the samples table, pixels") int imageSize,
         @Doc("channels stored: 1 grayscale or 3 RGB") int channels,
         @Doc("resize images of another size; if false they are bad records") boolean resize,
@@ -32,11 +32,13 @@ public record DataConfig(
         boolean convertChannels,
         @Doc("captions: required (a missing caption is a bad record), optional, or none (ignored)")
         CaptionPolicy captions,
-        @Doc("CIFAR-100 labels: fine (100 classes) or coarse (20 superclasses, the paper's tasks)") ClassLevel classLevel,
+        @Doc("CIFAR-100 labels: fine (100 classes) or coarse (20 superclasses, the paper's tasks)")
+        ClassLevel classLevel,
         @Doc("on a bad record: fail (nothing is written) or skip (rejected rows and reasons are written beside the"
                 + " output)") BadRecordPolicy onBadRecord,
         @Doc("partitions of the samples table; 0 uses Spark's default parallelism") int partitions,
-        @Doc("image file extensions the folder reader accepts") List<String> extensions) implements java.io.Serializable {
+        @Doc("image file extensions the folder reader accepts (matched in any case)") List<String> extensions)
+        implements java.io.Serializable {
 
     /** Validates. */
     public DataConfig {

@@ -31,7 +31,11 @@ public interface DatasetReader {
     static DatasetReader of(DataConfig cfg) {
         return switch (cfg.dataset()) {
             case FASHION_MNIST -> new io.kka.data.readers.FashionMnistReader(cfg);
-            default -> throw new InvalidInputException("data.dataset " + cfg.dataset() + " is not supported yet");
+            case FOLDER -> new io.kka.data.readers.FolderReader(cfg);
+            case MANIFEST -> new io.kka.data.readers.ManifestReader(cfg);
+            case CIFAR100 -> new io.kka.data.readers.Cifar100Reader(cfg);
+            case OXFORD102 -> new io.kka.data.readers.Oxford102Reader(cfg);
+            case UCM_CAPTIONS -> new io.kka.data.readers.UcmCaptionsReader(cfg);
         };
     }
 }

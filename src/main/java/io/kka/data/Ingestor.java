@@ -172,7 +172,7 @@ public final class Ingestor {
                             .select(col(Columns.SOURCE), col(Columns.CLASS_NAME), col(REJECT).as("reason"))
                             .write().parquet(rejectedTmp);
                 }
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Spark throws its checked SparkException through Scala: catch it too
                 Fs.delete(tmp, conf);
                 Fs.delete(rejectedTmp, conf);
                 throw e;

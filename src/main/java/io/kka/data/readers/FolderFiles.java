@@ -1,0 +1,119 @@
+package io.kka.data.readers;
+
+import io.kka.data.InvalidInputException;
+import io.kka.store.Fs;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Listing of a folder-per-class tree: the class folders and stray files on the driver (two directory levels), the
+ * files inside each class folder on executors (one task per class folder, recursively), so that wide trees on
+ * object stores are not listed file by file on the driver.
+ */
+final class FolderFiles {
+    private FolderFiles() {
+    }
+
+    /**
+     * @param layout the tree
+     * @param conf   Hadoop configuration
+     * @return the class folders (root/class or root/split/class) that exist, as URIs
+     */
+    static List<String> classDirs(FolderLayout layout, Configuration conf) {
+        String root = layout.root();
+        boolean splits = layout.splits();
+        FileSystem fs = Fs.fs(root, conf);
+        List<String> out = new ArrayList<>();
+        for (String s : splits ? FolderLayout.SPLITS.stream().sorted().toList() : List.of("")) {
+            Path base = s.isEmpty() ? new Path(root) : new Path(root, s);
+            for (String c : layout.classes()) {
+                Path p = new Path(base, c);
+                try {
+                    if (fs.exists(p)) {
+                        out.add(p.toString());
+                    }
+                } catch (IOException e) {
+                    throw new InvalidInputException(p + ": cannot list (" + ImageFiles.oneLine(e) + ")");
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param layout     the tree
+     * @param conf       Hadoop configuration
+     * @param extensions accepted extensions
+     * @return image files lying outside the class folders (directly under the root or a split folder)
+     */
+    static List<String> strays(FolderLayout layout, Configuration conf, List<String> extensions) {
+        String root = layout.root();
+        boolean splits = layout.splits();
+        FileSystem fs = Fs.fs(root, conf);
+        List<String> out = new ArrayList<>();
+        for (String s : splits ? FolderLayout.SPLITS.stream().sorted().toList() : List.of("")) {
+            Path base = s.isEmpty() ? new Path(root) : new Path(root, s);
+            try {
+                if (!fs.exists(base)) {
+                    continue;
+                }
+                for (FileStatus f : fs.listStatus(base)) {
+                    if (f.isFile() && accepts(f.getPath().getName(), extensions)) {
+                        out.add(f.getPath().toString());
+                    }
+                }
+            } catch (IOException e) {
+                throw new InvalidInputException(base + ": cannot list (" + ImageFiles.oneLine(e) + ")");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Lists one class folder recursively (runs on an executor).
+     *
+     * @param dir        a class folder URI
+     * @param extensions accepted extensions
+     * @param conf       Hadoop configuration
+     * @return the visible image files under it
+     */
+    static List<String> list(String dir, List<String> extensions, Configuration conf) throws IOException {
+        Path d = new Path(dir);
+        FileSystem fs = d.getFileSystem(conf);
+        String prefix = fs.makeQualified(d).toString() + "/";
+        List<String> out = new ArrayList<>();
+        var it = fs.listFiles(d, true);
+        while (it.hasNext()) {
+            String p = it.next().getPath().toString();
+            String rel = p.startsWith(prefix) ? p.substring(prefix.length()) : new Path(p).getName();
+            boolean hidden = false;
+            for (String part : rel.split("/")) {
+                hidden |= part.startsWith(".") || part.startsWith("_");
+            }
+            if (!hidden && accepts(rel, extensions)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** @return true if the name ends in one of the extensions, ignoring case */
+    static boolean accepts(String name, List<String> extensions) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.startsWith(".") || n.startsWith("_")) {
+            return false;
+        }
+        for (String e : extensions) {
+            String x = e.startsWith(".") ? e : "." + e;
+            if (n.endsWith(x.toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,80 @@
+package io.kka.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+
+/** Unit tests of the launchers in submit/: version sync of the two poms, and what kka-submit runs. */
+class LaunchersTest {
+    private static final Path PROJECT = Path.of(System.getProperty("kka.project.dir", ".")).toAbsolutePath();
+
+    private static String property(Path pom, String name) throws Exception {
+        Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
+                .getDocumentElement();
+        Element props = (Element) root.getElementsByTagName("properties").item(0);
+        return props.getElementsByTagName(name).item(0).getTextContent().strip();
+    }
+
+    @Test
+    void sparkDistPomNamesTheMainPomsSparkAndHadoopVersions() throws Exception {
+        Path main = PROJECT.resolve("pom.xml");
+        Path dist = PROJECT.resolve("submit/spark-dist/pom.xml");
+        for (String p : new String[] {"spark.version", "hadoop.version", "scala.binary"}) {
+            assertEquals(property(main, p), property(dist, p), p + " of submit/spark-dist/pom.xml and pom.xml");
+        }
+    }
+
+    private static Path script(Path dir, String name, String body) throws Exception {
+        Path p = Files.writeString(dir.resolve(name), "#!/usr/bin/env bash\n" + body + "\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    private static Shell.Result kkaSubmit(Path tmp, Map<String, String> env, String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = PROJECT.resolve("submit/kka-submit").toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return Shell.run(PROJECT, env, tmp.resolve("out.log"), 60, cmd);
+    }
+
+    @Test
+    void kkaSubmitCallsSparkSubmitFromPath(@TempDir Path tmp) throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        script(bin, "spark-submit", "echo \"real spark-submit: $*\"");
+        Shell.Result r = kkaSubmit(tmp, Map.of("PATH", bin + ":" + System.getenv("PATH")), "--master", "yarn",
+                "app.jar", "ingest", "x.yaml");
+        assertEquals(0, r.exit(), r.output());
+        assertEquals("real spark-submit: --master yarn app.jar ingest x.yaml", r.output().strip());
+    }
+
+    @Test
+    void builtinModeRunsSparkSubmitWithDriverJvmOptions(@TempDir Path tmp) throws Exception {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        script(jdk, "java", "printf '%s\\n' \"$@\"");
+        Shell.Result r = kkaSubmit(tmp, Map.of("KKA_SPARK_SUBMIT", "builtin",
+                "JAVA_HOME", tmp.resolve("jdk").toString(), "KKA_SPARK_CLASSPATH", "/spark/jars/*"),
+                "--master", "local[2]", "--driver-memory", "3g", "--driver-java-options", "-Da=1 -Db=2",
+                "--conf", "spark.driver.extraClassPath=/extra.jar", "--verbose", "--class", "io.kka.cli.Kka",
+                "app.jar", "ingest", "--driver-memory", "9g");
+        assertEquals(0, r.exit(), r.output());
+        List<String> argv = r.output().lines().toList();
+        assertEquals("-Xmx3g", argv.get(0));
+        assertTrue(argv.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), argv.toString());
+        assertEquals(14, argv.stream().filter(a -> a.startsWith("--add-opens=")).count(), argv.toString());
+        int cp = argv.indexOf("-cp");
+        assertEquals(List.of("-Da=1", "-Db=2"), argv.subList(cp - 2, cp));
+        assertEquals(List.of("/extra.jar:/spark/jars/*", "org.apache.spark.deploy.SparkSubmit", "--master",
+                "local[2]", "--driver-memory", "3g", "--driver-java-options", "-Da=1 -Db=2", "--conf",
+                "spark.driver.extraClassPath=/extra.jar", "--verbose", "--class", "io.kka.cli.Kka", "app.jar", "ingest",
+                "--driver-memory", "9g"), argv.subList(cp + 1, argv.size()));
+    }
+}

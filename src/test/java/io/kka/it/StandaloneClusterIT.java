@@ -1,0 +1,227 @@
+package io.kka.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kka.testing.SparkTestSession;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on a real Spark standalone cluster: {@code submit/standalone-cluster.sh} starts a master and two workers
+ * on 127.0.0.1 (free ports, logs under target/spark-cluster-it), {@code submit/kka-submit} submits the application
+ * jar with two one-core executors (separate JVMs), and the cluster is stopped afterwards even when a test fails.
+ *
+ * <p>Data: real Fashion-MNIST images from the Debian package dataset-fashion-mnist: the first
+ * {@value #TRAIN} training and {@value #TEST} test records, copied into the exact published format (gzipped IDX
+ * files with adjusted counts) so that the test stays within minutes on a 2-core machine; the expected counts per
+ * role and split are computed from those files' labels.
+ */
+class StandaloneClusterIT {
+    private static final Path PROJECT = Path.of(System.getProperty("kka.project.dir", ".")).toAbsolutePath();
+    private static final Path APP_JAR = Path.of(System.getProperty("kka.app.jar",
+            "target/kka-on-spark-0.1.0-SNAPSHOT-app.jar")).toAbsolutePath();
+    private static final Path FMNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    private static final Path CLUSTER = PROJECT.resolve("target/spark-cluster-it");
+    private static final int TRAIN = 6000;
+    private static final int TEST = 1000;
+    private static final int TROUSER = 1;
+    private static final Map<String, String> ENV = new HashMap<>();
+    private static String master;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        assertTrue(Files.isRegularFile(APP_JAR), "application jar " + APP_JAR + " missing (run mvn package)");
+        assertTrue(Files.isRegularFile(FMNIST.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST missing: apt-get install dataset-fashion-mnist");
+        Files.createDirectories(CLUSTER);
+        int masterPort = freePorts(1);
+        int ui = freePorts(3);
+        ENV.put("KKA_CLUSTER_DIR", CLUSTER.toString());
+        ENV.put("KKA_MASTER_PORT", String.valueOf(masterPort));
+        ENV.put("KKA_MASTER_WEBUI_PORT", String.valueOf(ui));
+        ENV.put("KKA_WORKER_WEBUI_PORT", String.valueOf(ui + 1));
+        ENV.put("KKA_WORKER_MEMORY", "1536m");
+        ENV.put("KKA_SPARK_SUBMIT", "builtin");
+        ENV.put("SPARK_LOCAL_IP", "127.0.0.1");
+        master = "spark://127.0.0.1:" + masterPort;
+        Shell.Result r = script("start", 240);
+        assertEquals(0, r.exit(), "cluster start failed:\n" + r.tail());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (ENV.isEmpty()) {
+            return;
+        }
+        Shell.Result r = script("stop", 120);
+        assertEquals(0, r.exit(), "cluster stop failed:\n" + r.tail());
+        for (String d : new String[] {"master", "worker-1", "worker-2"}) {
+            assertTrue(Files.notExists(CLUSTER.resolve(d + ".pid")), d + " still has a pid file");
+        }
+    }
+
+    private static Shell.Result script(String verb, long seconds) throws Exception {
+        return Shell.run(PROJECT, ENV, CLUSTER.resolve("script-" + verb + ".out"), seconds,
+                PROJECT.resolve("submit/standalone-cluster.sh").toString(), verb);
+    }
+
+    /** @return the first of {@code n} consecutive free ports */
+    private static int freePorts(int n) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base;
+            try (ServerSocket s = new ServerSocket(0)) {
+                base = s.getLocalPort();
+            }
+            boolean ok = base + n < 65000;
+            for (int i = 1; i < n && ok; i++) {
+                try (ServerSocket s = new ServerSocket(base + i)) {
+                    ok = true;
+                } catch (IOException e) {
+                    ok = false;
+                }
+            }
+            if (ok) {
+                return base;
+            }
+        }
+        throw new IOException("no " + n + " consecutive free ports");
+    }
+
+    private static Shell.Result submit(Path log, long seconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(PROJECT.resolve("submit/kka-submit").toString(),
+                "--master", master, "--deploy-mode", "client", "--total-executor-cores", "2",
+                "--executor-cores", "1", "--executor-memory", "1g", "--driver-memory", "1g",
+                "--conf", "spark.driver.host=127.0.0.1",
+                "--driver-java-options", "-Dlog4j2.configurationFile=" + PROJECT.resolve("conf/log4j2.properties")));
+        cmd.addAll(List.of(args));
+        return Shell.run(PROJECT, ENV, log, seconds, cmd.toArray(new String[0]));
+    }
+
+    @Test
+    void statusReportsTwoAliveWorkers() throws Exception {
+        Shell.Result r = script("status", 60);
+        assertEquals(0, r.exit(), r.tail());
+        assertTrue(r.output().contains("alive workers 2"), r.output());
+        assertEquals(2, r.output().lines().filter(l -> l.contains(" ALIVE ")).count(), r.output());
+    }
+
+    @Test
+    void ingestsFashionMnistOnTwoExecutors(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("fmnist");
+        int[] train = FashionMnistSubset.copy(FMNIST, data, "train", TRAIN);
+        int[] test = FashionMnistSubset.copy(FMNIST, data, "t10k", TEST);
+        Path config = tmp.resolve("it.yaml");
+        Files.writeString(config, String.join("\n",
+                "run:", "  name: kka-it", "  dir: " + tmp.resolve("run"), "  seed: 7",
+                "data:", "  dataset: fashion-mnist", "  path: " + data, "  image_size: 28", "  channels: 1",
+                "task:", "  normal_classes: [Trouser]", "  val_fraction: 0.1", "  max_train_normals: 300",
+                "  max_test_per_class: 30", ""));
+        String out = tmp.resolve("samples").toString();
+        Shell.Result r = submit(CLUSTER.resolve("ingest.out"), 900, "--class", "io.kka.cli.Kka", APP_JAR.toString(),
+                "ingest", config.toString(), "--output", out);
+        assertEquals(0, r.exit(), "kka ingest failed:\n" + r.tail());
+        Map<String, Long> printed = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s+(\\w+/\\w+)\\s+(\\d+)\\s*$").matcher(r.output());
+        while (m.find()) {
+            printed.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        Map<String, Long> written = new LinkedHashMap<>();
+        for (Row row : SparkTestSession.get().read().parquet(out).groupBy("role", "split").count()
+                .collectAsList()) {
+            written.put(row.getString(0) + "/" + row.getString(1), row.getLong(2));
+        }
+        assertEquals(written, printed, r.tail());
+        long normals = java.util.Arrays.stream(train).filter(l -> l == TROUSER).count();
+        long val = written.get("normal/val");
+        assertTrue(val > 0.04 * normals && val < 0.16 * normals, "validation normals " + val + " of " + normals);
+        assertEquals(Math.min(300, normals - val), written.get("normal/train"));
+        assertEquals(TRAIN - normals, written.get("auxiliary/train"));
+        long tests = 0;
+        for (int c = 0; c < 10; c++) {
+            int k = c;
+            tests += Math.min(30, java.util.Arrays.stream(test).filter(l -> l == k).count());
+        }
+        assertEquals(tests, written.get("test/test"));
+        assertEquals(4, written.size(), written.toString());
+        assertEquals(2, workersThatRanAnExecutorOf(r.output()), "executors of the ingest app");
+    }
+
+    /** @return how many worker directories hold an executor of the app whose id the driver log printed */
+    private static long workersThatRanAnExecutorOf(String driverLog) throws IOException {
+        Matcher m = Pattern.compile("app-\\d{14}-\\d{4}").matcher(driverLog);
+        String app = null;
+        if (m.find()) {
+            app = m.group();
+        }
+        long n = 0;
+        for (String w : new String[] {"worker-1", "worker-2"}) {
+            Path dir = CLUSTER.resolve(w);
+            try (Stream<Path> apps = Files.list(dir)) {
+                String id = app;
+                n += apps.anyMatch(p -> id == null ? p.getFileName().toString().startsWith("app-")
+                        : p.getFileName().toString().equals(id)) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void dl4jForwardPassRunsInsideEachExecutor(@TempDir Path tmp) throws Exception {
+        Path probeJar = probeJar(tmp.resolve("probe.jar"));
+        Shell.Result r = submit(CLUSTER.resolve("probe.out"), 600, "--class", ExecutorProbe.class.getName(),
+                "--jars", probeJar.toString(), APP_JAR.toString(), "2");
+        assertEquals(0, r.exit(), "probe failed:\n" + r.tail());
+        Matcher d = Pattern.compile("PROBE driver output=(\\S+)").matcher(r.output());
+        assertTrue(d.find(), r.tail());
+        String expected = d.group(1);
+        assertNotEquals("0.000000,0.000000,0.000000,0.000000", expected);
+        Pattern line = Pattern.compile("PROBE executor=(\\S+) pid=(\\d+) partition=(\\d) backend=(\\S+)"
+                + " addOpens=(\\w+) output=(\\S+)");
+        List<Matcher> answers = r.output().lines().map(line::matcher).filter(Matcher::find).toList();
+        assertEquals(2, answers.size(), r.tail());
+        assertNotEquals(answers.get(0).group(1), answers.get(1).group(1), "two different executors");
+        assertNotEquals(answers.get(0).group(2), answers.get(1).group(2), "two different executor JVMs");
+        for (Matcher a : answers) {
+            assertNotEquals("driver", a.group(1));
+            assertNotEquals(String.valueOf(ProcessHandle.current().pid()), a.group(2));
+            assertEquals("org.nd4j.linalg.cpu.nativecpu.CpuBackend", a.group(4));
+            assertEquals("true", a.group(5), "executor JVM lacks Spark's --add-opens flags");
+            assertEquals(expected, a.group(6), "executor forward pass differs from the driver's");
+        }
+    }
+
+    /** Packs the probe's classes (from target/test-classes) into a jar for --jars. */
+    private static Path probeJar(Path jar) throws IOException {
+        Path classes = Path.of(ExecutorProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path dir = classes.resolve("io/kka/it");
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os);
+             Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("ExecutorProbe")).toList()) {
+                out.putNextEntry(new JarEntry("io/kka/it/" + f.getFileName()));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}

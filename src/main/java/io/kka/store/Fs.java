@@ -138,7 +138,8 @@ public final class Fs {
         String tmp = tempSibling(target);
         try {
             df.write().mode(SaveMode.ErrorIfExists).parquet(tmp);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark rethrows task failures as the checked SparkException: clean up on every failure
             delete(tmp, conf);
             throw e;
         }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The Deep SAD loss of Ruff et al. 2020 (the paper's Eq. 5) as a DL4J loss function.
@@ -20,18 +21,22 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * i.e. the reference's {@code eta * (dist + eps) ** semi_target} for labelled rows and {@code dist} otherwise.
  *
  * <p>How c and y reach the loss: the centre c is a field of this (immutable) object, so it is part of the network
- * configuration and travels with it, through DL4J's JSON (fields are serialised by DL4J's mapper) and Java
- * serialisation, to Spark executors. The label array has the output's shape {@code [n, repDim]}; every column of
+ * configuration and travels with it, through DL4J's JSON (the fields carry DL4J's shaded {@code @JsonProperty})
+ * and Java serialisation, to Spark executors. The label array has the output's shape {@code [n, repDim]}; every column of
  * row i holds y_i (only column 0 is read), which satisfies DL4J's label-shape checks.
  */
 public final class DeepSadLoss implements ILossFunction {
     private static final long serialVersionUID = 1L;
 
+    // DL4J 1.0.0-M2's mapper only sees annotated fields or getters: annotate, or c is silently lost in the JSON
+    @JsonProperty("center")
     private double[] center;
+    @JsonProperty("eta")
     private double eta;
+    @JsonProperty("epsilon")
     private double epsilon;
 
-    /** For DL4J's JSON mapper (fields are set reflectively). */
+    /** For DL4J's JSON mapper (annotated fields are set reflectively). */
     private DeepSadLoss() {
         this(new double[0], 1.0, 1e-6);
     }

@@ -1,0 +1,105 @@
+package io.kka.detect;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.kka.config.EvaluatorConfig;
+import io.kka.data.Columns;
+import io.kka.data.InvalidInputException;
+import io.kka.data.SampleSchema;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains Deep SAD (Ruff et al. 2020; the paper's Eq. 5) on DL4J-on-Spark: optional autoencoder pretraining whose
+ * encoder weights are copied into the Deep SAD net, the centre c from a forward pass over the training normals,
+ * then Adam with L2 weight decay and learning-rate milestones under parameter averaging. Without labelled
+ * anomalies this is Deep SVDD, the "No anomalies" baseline.
+ */
+public final class DeepSadTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(DeepSadTrainer.class);
+
+    private final EvaluatorConfig cfg;
+    private final long seed;
+
+    private DeepSadTrainer(EvaluatorConfig cfg, long seed) {
+        this.cfg = cfg;
+        this.seed = seed;
+    }
+
+    /**
+     * @param cfg  evaluator config
+     * @param seed weight initialisation, shuffling and averaging seed
+     * @return the trainer
+     */
+    public static DeepSadTrainer of(EvaluatorConfig cfg, long seed) {
+        return new DeepSadTrainer(cfg, seed);
+    }
+
+    /**
+     * @param train rows with {@code image} (square PNG, all of one shape) and {@code sad_label} (int −1, 0, +1,
+     *              see {@link SadLabel}); {@code sample_id} names bad rows in errors
+     * @return the trained model
+     * @throws InvalidInputException for an empty frame, null labels, no normals or mixed image shapes
+     */
+    public DeepSadModel fit(Dataset<Row> train) {
+        SampleSchema.require(train, Columns.IMAGE, SadLabel.COLUMN);
+        List<Row> first = train.select(col(Columns.IMAGE)).where(col(Columns.IMAGE).isNotNull()).limit(1)
+                .collectAsList();
+        if (first.isEmpty()) {
+            throw new InvalidInputException("Deep SAD training set is empty");
+        }
+        int[] shape = Pixels.shape((byte[]) first.get(0).get(0), "(first training row)");
+        DeepSadNetworkFactory factory = DeepSadNetworkFactory.of(cfg, shape[0], shape[1], seed);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
+        int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
+        JavaRDD<Examples.Example> examples = Examples.of(train, factory.side(), factory.channels(), workers);
+        try {
+            Map<Integer, Long> counts = new TreeMap<>(examples.map(e -> (int) e.y()).countByValue());
+            LOG.info("Deep SAD training on {}x{}x{} images ({}, rep {}), {} workers; rows per sad_label: {}",
+                    factory.side(), factory.side(), factory.channels(),
+                    factory.kind().name().toLowerCase(Locale.ROOT), factory.repDim(), workers, counts);
+            SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
+                    seed, false);
+            MultiLayerNetwork initial = initialNetwork(factory, loop, examples);
+            double[] c = Centers.compute(sc, initial, examples, factory.repDim(), cfg.centerEps());
+            MultiLayerNetwork net = new MultiLayerNetwork(factory.deepSad(
+                    new DeepSadLoss(c, cfg.eta(), cfg.epsilon()), cfg.learningRate(), cfg.weightDecay()));
+            net.init();
+            net.setParams(initial.params());
+            SparkEpochs.Result r = loop.fit(net, examples, Examples.Target.DEEP_SAD, factory.repDim(),
+                    new SparkEpochs.Schedule("deep-sad", cfg.epochs(), cfg.learningRate(), cfg.milestones()));
+            return new DeepSadModel(NetSnapshot.of(net), c, factory.side(), factory.channels(),
+                    factory.kind().name().toLowerCase(Locale.ROOT), r.losses());
+        } finally {
+            examples.unpersist(false);
+        }
+    }
+
+    /** A freshly initialised Deep SAD net, with the pretrained autoencoder's encoder copied in if enabled. */
+    private MultiLayerNetwork initialNetwork(DeepSadNetworkFactory factory, SparkEpochs loop,
+            JavaRDD<Examples.Example> examples) {
+        MultiLayerNetwork net = new MultiLayerNetwork(factory.deepSad(
+                new DeepSadLoss(new double[factory.repDim()], cfg.eta(), cfg.epsilon()), cfg.learningRate(),
+                cfg.weightDecay()));
+        net.init();
+        EvaluatorConfig.PretrainConfig p = cfg.pretrain();
+        if (p.enabled()) {
+            MultiLayerNetwork ae = new MultiLayerNetwork(factory.autoencoder(p.learningRate(), p.weightDecay()));
+            ae.init();
+            loop.fit(ae, examples, Examples.Target.AUTOENCODER, factory.repDim(),
+                    new SparkEpochs.Schedule("autoencoder", p.epochs(), p.learningRate(), List.of()));
+            DeepSadNetworkFactory.transferEncoder(ae, net, factory.encoderLayers());
+            LOG.info("copied {} pretrained encoder layers into the Deep SAD network", factory.encoderLayers());
+        }
+        return net;
+    }
+}

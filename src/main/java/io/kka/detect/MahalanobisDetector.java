@@ -1,0 +1,81 @@
+package io.kka.detect;
+
+import io.kka.config.RepresentativesConfig;
+import io.kka.data.InvalidInputException;
+import java.util.List;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Eq. 1 as a detector (the SSD-style baseline): features of the training normals, K clusters with Spark MLlib's
+ * seeded KMeans, per cluster the mean and a shrunk covariance aggregated on the executors; a row's score is the
+ * minimum over clusters of (z − μ_k)ᵀ Σ_k⁻¹ (z − μ_k).
+ */
+public final class MahalanobisDetector {
+    /** the largest feature dimension: the aggregation holds K·d² doubles */
+    static final int MAX_DIM = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(MahalanobisDetector.class);
+    private static final String CLUSTER = "_cluster";
+
+    private final RepresentativesConfig cfg;
+    private final long seed;
+
+    private MahalanobisDetector(RepresentativesConfig cfg, long seed) {
+        this.cfg = cfg;
+        this.seed = seed;
+    }
+
+    /**
+     * @param cfg  k, features, pixel_size, shrinkage, max_iterations
+     * @param seed k-means seed
+     * @return the detector
+     */
+    public static MahalanobisDetector of(RepresentativesConfig cfg, long seed) {
+        return new MahalanobisDetector(cfg, seed);
+    }
+
+    /**
+     * @param normals training normals with {@code image}
+     * @param encoder the evaluator whose φ gives the features (with {@code features: encoder}), or null
+     * @return the fitted model
+     * @throws InvalidInputException for no rows or a feature dimension above {@value #MAX_DIM}
+     */
+    public MahalanobisModel fit(Dataset<Row> normals, DeepSadModel encoder) {
+        FeatureVectors fv = FeatureVectors.of(cfg, encoder);
+        Dataset<Row> feats = fv.transform(normals).select(DeepSadModel.FEATURES)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Row> first = feats.limit(1).collectAsList();
+            if (first.isEmpty()) {
+                throw new InvalidInputException("the Mahalanobis detector needs training normals; none given");
+            }
+            int d = ((Vector) first.get(0).get(0)).size();
+            if (d > MAX_DIM) {
+                throw new InvalidInputException("features have " + d + " dimensions; at most " + MAX_DIM
+                        + " are supported (lower representatives.pixel_size)");
+            }
+            KMeansModel km = new KMeans().setK(cfg.k()).setSeed(seed).setMaxIter(cfg.maxIterations())
+                    .setFeaturesCol(DeepSadModel.FEATURES).setPredictionCol(CLUSTER).fit(feats);
+            Vector[] c = km.clusterCenters();
+            double[][] centres = new double[c.length][];
+            for (int k = 0; k < c.length; k++) {
+                centres[k] = c[k].toArray();
+            }
+            ClusterMoments moments = km.transform(feats).select(CLUSTER, DeepSadModel.FEATURES).javaRDD()
+                    .treeAggregate(new ClusterMoments(centres),
+                            (m, r) -> m.add(r.getInt(0), ((Vector) r.get(1)).toArray()), ClusterMoments::merge);
+            ClusterGaussians g = moments.gaussians(cfg.shrinkage());
+            LOG.info("Mahalanobis detector: {} clusters of {} features ({}), shrinkage {}", centres.length, d,
+                    fv.describe(), cfg.shrinkage());
+            return new MahalanobisModel(fv, centres, g);
+        } finally {
+            feats.unpersist(false);
+        }
+    }
+}

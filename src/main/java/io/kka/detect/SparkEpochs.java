@@ -1,0 +1,139 @@
+package io.kka.detect;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epoch loop on DL4J-on-Spark: parameter averaging ({@code RDDTrainingApproach.Direct}) over
+ * {@code workers} partitions, minibatches of {@code batchSizePerWorker}, averaging every
+ * {@code averagingFrequency} minibatches, Adam state averaged too. The learning rate follows the milestones
+ * (×0.1 at each); one log line per epoch with loss, throughput and ETA.
+ */
+final class SparkEpochs {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkEpochs.class);
+
+    /**
+     * What to train and how long.
+     *
+     * @param name         for the log ("deep-sad", "autoencoder")
+     * @param epochs       epochs
+     * @param learningRate initial learning rate
+     * @param milestones   0-based epochs from which the rate is multiplied by a further 0.1
+     */
+    record Schedule(String name, int epochs, double learningRate, List<Integer> milestones) {
+        /** @return the learning rate of 0-based epoch {@code e} */
+        double rateAt(int e) {
+            long passed = milestones.stream().filter(m -> m <= e).count();
+            return learningRate * Math.pow(0.1, passed);
+        }
+    }
+
+    /**
+     * What a training run did.
+     *
+     * @param losses   mean loss of each epoch
+     * @param examples examples processed over all epochs
+     * @param seconds  wall time of the epochs
+     * @param spark    the Spark wrapper (training statistics when enabled)
+     */
+    record Result(List<Double> losses, long examples, double seconds, SparkDl4jMultiLayer spark) {
+    }
+
+    private final JavaSparkContext sc;
+    private final int workers;
+    private final int batch;
+    private final int averagingFrequency;
+    private final long seed;
+    private final boolean collectStats;
+
+    SparkEpochs(JavaSparkContext sc, int workers, int batch, int averagingFrequency, long seed, boolean stats) {
+        this.sc = sc;
+        this.workers = workers;
+        this.batch = batch;
+        this.averagingFrequency = averagingFrequency;
+        this.seed = seed;
+        this.collectStats = stats;
+    }
+
+    /** @return the training master for one network */
+    ParameterAveragingTrainingMaster master(EpochMeter meter) {
+        return new ParameterAveragingTrainingMaster.Builder(workers, batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(averagingFrequency)
+                .saveUpdater(true)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .storageLevel(StorageLevel.MEMORY_ONLY())
+                .repartionData(Repartition.Never)
+                .rngSeed(seed)
+                .trainingHooks(meter)
+                .collectTrainingStats(collectStats)
+                .build();
+    }
+
+    /**
+     * Trains in place.
+     *
+     * @param net      the network (its parameters are updated)
+     * @param examples cached examples, {@code workers} partitions
+     * @param target   labels of the minibatches
+     * @param repDim   representation size
+     * @param s        schedule
+     * @return losses, throughput and the Spark wrapper
+     * @throws IllegalStateException if the loss becomes NaN or infinite
+     */
+    Result fit(MultiLayerNetwork net, JavaRDD<Examples.Example> examples, Examples.Target target,
+            int repDim, Schedule s) {
+        EpochMeter meter = new EpochMeter(sc.sc().doubleAccumulator(s.name() + " loss"),
+                sc.sc().longAccumulator(s.name() + " examples"));
+        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master(meter));
+        long start = System.nanoTime();
+        double rate = Double.NaN;
+        List<Double> losses = new java.util.ArrayList<>();
+        long seen = 0;
+        for (int e = 0; e < s.epochs(); e++) {
+            if (s.rateAt(e) != rate) {
+                rate = s.rateAt(e);
+                net.setLearningRate(rate); // changes the configuration that the next fit broadcasts
+            }
+            long t0 = System.nanoTime();
+            meter.reset();
+            JavaRDD<DataSet> batches = Examples.epoch(examples, batch, seed * 7919L + e, target, repDim)
+                    .persist(StorageLevel.MEMORY_ONLY());
+            try {
+                spark.fit(batches);
+            } finally {
+                batches.unpersist(false);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double loss = meter.meanLoss();
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException(s.name() + " training diverged in epoch " + (e + 1) + " (loss "
+                        + loss + "); lower the learning rate");
+            }
+            losses.add(loss);
+            seen += meter.examples();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double eta = elapsed / (e + 1) * (s.epochs() - e - 1);
+            LOG.info(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.6g, lr %.3g, %.0f samples/s, ETA %s",
+                    s.name(), e + 1, s.epochs(), loss, rate, meter.examples() / secs, duration(eta)));
+        }
+        return new Result(List.copyOf(losses), seen, (System.nanoTime() - start) / 1e9, spark);
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}

@@ -75,16 +75,4 @@ public record HttpConfig(
     public static HttpConfig defaults() {
         return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true);
     }
-
-    /** @return a copy with another concurrency */
-    public HttpConfig withConcurrency(int value) {
-        return new HttpConfig(value, requestsPerMinute, tokensPerMinute, timeoutS, connectTimeoutS, maxRetries,
-                backoffInitialMs, backoffMaxMs, retryAfterMaxS, deadlineS, cache);
-    }
-
-    /** @return a copy with another per-stage deadline, seconds (0: none) */
-    public HttpConfig withDeadlineS(double value) {
-        return new HttpConfig(concurrency, requestsPerMinute, tokensPerMinute, timeoutS, connectTimeoutS,
-                maxRetries, backoffInitialMs, backoffMaxMs, retryAfterMaxS, value, cache);
-    }
 }

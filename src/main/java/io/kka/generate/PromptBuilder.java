@@ -10,8 +10,9 @@ import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import scala.collection.JavaConverters;
 
 /**
  * Builds the prompts of one iteration (Eq. 3's conditioning on X̄ₙᵗ): the template filled with the domain word,
@@ -53,7 +54,7 @@ public final class PromptBuilder {
      * @param iteration KKA iteration t (>= 0)
      * @param examples  captions of the representative normals; blank ones are ignored
      * @param runSeed   the run seed
-     * @return the prompt rows, in index order
+     * @return the prompt rows (with their schema, so {@code getAs(name)} works), in index order
      * @throws InvalidInputException when the template shows examples and there is none
      */
     public List<Row> rows(int iteration, List<String> examples, long runSeed) {
@@ -74,7 +75,9 @@ public final class PromptBuilder {
             List<String> order = new ArrayList<>(captions);
             Collections.shuffle(order, new Random(seed));
             String text = template.fill(llm.domain(), order, llm.descriptionsPerPrompt());
-            rows.add(RowFactory.create(StableIds.of(iteration, i, text), iteration, system, text, order, seed));
+            // arrays as Scala sequences, as in rows Spark produces, so that getList works
+            rows.add(new GenericRowWithSchema(new Object[] {StableIds.of(iteration, i, text), iteration, system, text,
+                JavaConverters.asScalaBuffer(order).toList(), seed}, GenerationSchemas.PROMPTS));
         }
         return rows;
     }

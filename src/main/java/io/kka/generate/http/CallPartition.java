@@ -46,7 +46,9 @@ final class CallPartition implements FlatMapFunction<Iterator<Row>, Row> {
             return flatten(input, err);
         }
         EndpointCaller caller = EndpointCaller.open(endpoint, check, cache, deadlineEpochMs, secret);
-        return PartitionCaller.run(input, call, caller, meter, endpoint.http().concurrency());
+        // twice the in-flight limit: a row sleeping before a retry holds a thread but no connection
+        int threads = Math.min(2 * endpoint.http().concurrency(), 512);
+        return PartitionCaller.run(input, call, caller, meter, threads);
     }
 
     private Iterator<Row> flatten(Iterator<Row> input, CallError err) {

@@ -109,7 +109,7 @@ public abstract class ImageProtocol implements ReplyCheck {
             b.put("cfg_scale", cfg.cfgScale());
             b.put("width", cfg.width());
             b.put("height", cfg.height());
-            // the webui takes a 32-bit seed; -1 would mean random, so keep it non-negative
+            // the webui takes a 32-bit seed and -1 means random: keep it non-negative
             b.put("seed", seed & 0x7fffffffL);
             b.put("batch_size", cfg.imagesPerDescription());
             b.put("n_iter", 1);

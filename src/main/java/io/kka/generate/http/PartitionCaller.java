@@ -75,7 +75,8 @@ public final class PartitionCaller {
      * @param call    the stage's row call
      * @param caller  the endpoint caller of this partition
      * @param meter   the stage's counters
-     * @param threads pool size of this partition (>= 1)
+     * @param threads pool size of this partition (>= 1); more threads than the executor's in-flight limit let
+     *                rows that wait out a backoff or Retry-After leave the connections to others
      * @return output rows, lazily
      */
     public static Iterator<Row> run(Iterator<Row> input, RowCall call, EndpointCaller caller, StageMeter meter,

@@ -99,7 +99,8 @@ final class RenderCall implements PartitionCaller.RowCall {
 
     private GeneratedImage.Origin origin(Row row) {
         String id = row.getAs("description_id");
-        long seed = StableIds.seed(row.<Long>getAs("seed"), "image", id);
+        // 31 bits: the seed AUTOMATIC1111 takes, recorded as sent
+        long seed = StableIds.seed(row.<Long>getAs("seed"), "image", id) & 0x7fffffffL;
         return new GeneratedImage.Origin(id, row.getAs("prompt_id"), row.getAs("iteration"),
                 row.getAs("description"), row.getAs("llm_model"), endpoint.label(), seed);
     }

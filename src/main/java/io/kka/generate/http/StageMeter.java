@@ -10,8 +10,8 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Usage counters of one generation stage as Spark accumulators: inputs done, rows written, error rows, HTTP
- * requests, retries, tokens, images, cache hits, descriptions dropped for naming a normal class, and the
- * estimated cost paid in this run. Counters are updated by the task thread only (accumulators are not
+ * requests, retries, replies accepted from the endpoint, tokens, images, cache hits, descriptions dropped for
+ * naming a normal class, and the estimated cost paid in this run. Counters are updated by the task thread only (accumulators are not
  * thread-safe). Like every Spark accumulator updated in a transformation, they count a recomputed partition again;
  * the per-row {@code usage} columns are the exact record.
  */
@@ -23,6 +23,7 @@ public final class StageMeter implements Serializable {
     private final LongAccumulator errors;
     private final LongAccumulator requests;
     private final LongAccumulator retries;
+    private final LongAccumulator replies;
     private final LongAccumulator tokens;
     private final LongAccumulator images;
     private final LongAccumulator cached;
@@ -36,6 +37,7 @@ public final class StageMeter implements Serializable {
         this.errors = sc.longAccumulator("kka." + stage + ".error_rows");
         this.requests = sc.longAccumulator("kka." + stage + ".requests");
         this.retries = sc.longAccumulator("kka." + stage + ".retries");
+        this.replies = sc.longAccumulator("kka." + stage + ".replies");
         this.tokens = sc.longAccumulator("kka." + stage + ".tokens");
         this.images = sc.longAccumulator("kka." + stage + ".images");
         this.cached = sc.longAccumulator("kka." + stage + ".cache_hits");
@@ -72,6 +74,7 @@ public final class StageMeter implements Serializable {
             requests.add(result.attempts());
             retries.add(result.retries());
             cached.add(result.cached() ? 1 : 0);
+            replies.add(result.ok() && !result.cached() ? 1 : 0);
         }
         Usage u = converted.usage();
         if (!u.cached()) {
@@ -91,13 +94,13 @@ public final class StageMeter implements Serializable {
     }
 
     private List<AccumulatorV2<?, ?>> all() {
-        return List.of(inputs, rows, errors, requests, retries, tokens, images, cached, dropped, cost);
+        return List.of(inputs, rows, errors, requests, retries, replies, tokens, images, cached, dropped, cost);
     }
 
     /** @return the values merged on the driver so far (finished tasks only) */
     public Snapshot snapshot() {
         return new Snapshot(inputs.value(), rows.value(), errors.value(), requests.value(), retries.value(),
-                tokens.value(), images.value(), cached.value(), dropped.value(), cost.value());
+                replies.value(), tokens.value(), images.value(), cached.value(), dropped.value(), cost.value());
     }
 
     /**
@@ -108,14 +111,15 @@ public final class StageMeter implements Serializable {
      * @param errors   error rows
      * @param requests HTTP attempts
      * @param retries  retries
+     * @param replies  successful replies accepted from the endpoint (paid; cache hits excluded)
      * @param tokens   tokens paid (cache hits excluded)
      * @param images   images paid
      * @param cached   cache hits
      * @param dropped  descriptions dropped for naming a normal class
      * @param cost     estimated cost paid
      */
-    public record Snapshot(long inputs, long rows, long errors, long requests, long retries, long tokens,
-            long images, long cached, long dropped, double cost) {
+    public record Snapshot(long inputs, long rows, long errors, long requests, long retries, long replies,
+            long tokens, long images, long cached, long dropped, double cost) {
 
         /**
          * @param partial counter name → value of running tasks
@@ -124,7 +128,8 @@ public final class StageMeter implements Serializable {
         Snapshot plus(Map<String, Double> partial) {
             return new Snapshot(inputs + p(partial, "inputs"), rows + p(partial, "rows"),
                     errors + p(partial, "error_rows"), requests + p(partial, "requests"),
-                    retries + p(partial, "retries"), tokens + p(partial, "tokens"), images + p(partial, "images"),
+                    retries + p(partial, "retries"), replies + p(partial, "replies"), tokens + p(partial, "tokens"),
+                    images + p(partial, "images"),
                     cached + p(partial, "cache_hits"), dropped + p(partial, "dropped_normal_mentions"),
                     cost + partial.getOrDefault("cost", 0.0));
         }

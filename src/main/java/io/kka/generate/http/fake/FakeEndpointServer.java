@@ -36,10 +36,21 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeEndpointServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECORDED = 256;
+
+    static {
+        // the JDK server leaves Nagle's algorithm on, and with the client's delayed ACKs a reply written in two
+        // parts (headers, body) waits ~40 ms; read once, when the server classes load
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Options options;
     private final HttpServer server;
     private final ExecutorService pool;
     private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong firstHitNanos = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastReplyNanos = new AtomicLong(Long.MIN_VALUE);
     private final Map<String, AtomicInteger> hitsByKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> chargesByKey = new ConcurrentHashMap<>();
     private final Deque<Recorded> recorded = new ArrayDeque<>();
@@ -140,6 +151,19 @@ public final class FakeEndpointServer implements AutoCloseable {
         return hits.get();
     }
 
+    /** @return seconds from the first request received to the last reply written (0 before any reply) */
+    public double busySeconds() {
+        long first = firstHitNanos.get();
+        long last = lastReplyNanos.get();
+        return last > first ? (last - first) / 1e9 : 0.0;
+    }
+
+    /** Forgets the timing window (hit and charge counts stay), e.g. after a warm-up. */
+    public void resetWindow() {
+        firstHitNanos.set(Long.MAX_VALUE);
+        lastReplyNanos.set(Long.MIN_VALUE);
+    }
+
     /** @return distinct request keys received */
     public int keys() {
         return hitsByKey.size();
@@ -150,9 +174,34 @@ public final class FakeEndpointServer implements AutoCloseable {
         return chargesByKey.values().stream().mapToLong(AtomicInteger::get).sum();
     }
 
-    /** @return request keys that were charged more than once */
-    public long duplicateCharges() {
+    /**
+     * Keys with more than one well-formed 200 reply. A client that times out and retries while the server is still
+     * producing the first reply causes one (the server finishes the abandoned reply anyway): no client can avoid it
+     * without server-side idempotency keys, which OpenAI-compatible APIs do not offer.
+     *
+     * @return request keys charged more than once
+     */
+    public long keysChargedTwice() {
         return chargesByKey.values().stream().filter(c -> c.get() > 1).count();
+    }
+
+    /** @return the hit count of every key charged so far, to compare with {@link #hitsSince(Map)} later */
+    public Map<String, Integer> chargedKeyHits() {
+        Map<String, Integer> m = new java.util.HashMap<>();
+        chargesByKey.forEach((k, c) -> {
+            if (c.get() > 0) {
+                m.put(k, hitsByKey.get(k).get());
+            }
+        });
+        return m;
+    }
+
+    /**
+     * @param snapshot an earlier {@link #chargedKeyHits()}
+     * @return requests received since then for the keys of the snapshot (re-requests of charged replies)
+     */
+    public long hitsSince(Map<String, Integer> snapshot) {
+        return snapshot.entrySet().stream().mapToLong(e -> hitsByKey.get(e.getKey()).get() - e.getValue()).sum();
     }
 
     /** @return the last requests received (up to 256), oldest first */
@@ -174,6 +223,7 @@ public final class FakeEndpointServer implements AutoCloseable {
             String key = key(body);
             int hit = hitsByKey.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement();
             hits.incrementAndGet();
+            firstHitNanos.accumulateAndGet(System.nanoTime(), Math::min);
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             record(new Recorded(ex.getRequestURI().getPath(), auth, new String(body, StandardCharsets.UTF_8), key,
                     hit, System.currentTimeMillis()));
@@ -276,6 +326,8 @@ public final class FakeEndpointServer implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
         }
+        long written = System.nanoTime();
+        lastReplyNanos.accumulateAndGet(written, Math::max);
         if (chargedKey != null) {
             chargesByKey.computeIfAbsent(chargedKey, k -> new AtomicInteger()).incrementAndGet();
         }

@@ -46,7 +46,8 @@ public record LlmConfig(
         @Doc("estimated cost per 1000 prompt tokens (for the cost report)") double pricePer1kInput,
         @Doc("estimated cost per 1000 completion tokens") double pricePer1kOutput,
         @Doc("partition-caller settings for this endpoint") HttpConfig http,
-        @Doc("settings of the embedded stand-in language model") EmbeddedLmConfig embedded) implements java.io.Serializable {
+        @Doc("settings of the embedded stand-in language model") EmbeddedLmConfig embedded)
+        implements java.io.Serializable {
 
     /** Validates. */
     public LlmConfig {

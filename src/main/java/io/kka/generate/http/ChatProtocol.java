@@ -113,7 +113,8 @@ public final class ChatProtocol implements ReplyCheck {
         JsonNode u = result.reply().path("usage");
         long in = u.path("prompt_tokens").asLong(0);
         long out = u.path("completion_tokens").asLong(0);
-        double cost = result.cached() ? 0.0 : in / 1000.0 * llm.pricePer1kInput() + out / 1000.0 * llm.pricePer1kOutput();
+        double cost = result.cached() ? 0.0
+                : in / 1000.0 * llm.pricePer1kInput() + out / 1000.0 * llm.pricePer1kOutput();
         return new Usage(result.attempts(), result.retries(), in, out, 0, result.cached(), cost);
     }
 }

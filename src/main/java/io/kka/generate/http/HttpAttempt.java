@@ -68,7 +68,8 @@ final class HttpAttempt {
         if (secret != null) {
             b.header("Authorization", "Bearer " + secret.reveal());
         }
-        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> f =
+                client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
             // the client's own timeout stops at the response headers; this bounds the body as well
             return classify(f.get(timeoutMs + 50, TimeUnit.MILLISECONDS));
@@ -101,7 +102,8 @@ final class HttpAttempt {
         if (status >= 200 && status < 300) {
             return new Outcome(status, body, "HTTP " + status, false, Optional.empty());
         }
-        Optional<Long> retryAfter = RetryPolicy.parseRetryAfter(resp.headers().firstValue("retry-after-ms").orElse(null),
+        Optional<Long> retryAfter = RetryPolicy.parseRetryAfter(
+                resp.headers().firstValue("retry-after-ms").orElse(null),
                 resp.headers().firstValue("retry-after").orElse(null), Instant.now());
         return new Outcome(status, body, redact("HTTP " + status + ": " + serverMessage(body)),
                 RetryPolicy.retryable(status), retryAfter);

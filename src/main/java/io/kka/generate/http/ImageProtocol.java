@@ -87,7 +87,8 @@ public abstract class ImageProtocol implements ReplyCheck {
         @Override
         public List<String> images(JsonNode reply) {
             List<String> out = new ArrayList<>();
-            reply.path("data").forEach(d -> out.add(d.path("b64_json").isTextual() ? d.path("b64_json").asText() : null));
+            reply.path("data").forEach(d -> out.add(d.path("b64_json").isTextual() ? d.path("b64_json").asText()
+                    : null));
             return out;
         }
     }

@@ -66,7 +66,8 @@ public final class ProgressReporter implements AutoCloseable {
         StageMeter.Snapshot now = meter.snapshot().plus(partial);
         return new StageMeter.Snapshot(now.inputs() - base.inputs(), now.rows() - base.rows(),
                 now.errors() - base.errors(), now.requests() - base.requests(), now.retries() - base.retries(),
-                now.replies() - base.replies(), now.tokens() - base.tokens(), now.images() - base.images(), now.cached() - base.cached(),
+                now.replies() - base.replies(), now.tokens() - base.tokens(), now.images() - base.images(),
+                now.cached() - base.cached(),
                 now.dropped() - base.dropped(), now.cost() - base.cost());
     }
 

@@ -11,9 +11,9 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Usage counters of one generation stage as Spark accumulators: inputs done, rows written, error rows, HTTP
  * requests, retries, replies accepted from the endpoint, tokens, images, cache hits, descriptions dropped for
- * naming a normal class, and the estimated cost paid in this run. Counters are updated by the task thread only (accumulators are not
- * thread-safe). Like every Spark accumulator updated in a transformation, they count a recomputed partition again;
- * the per-row {@code usage} columns are the exact record.
+ * naming a normal class, and the estimated cost paid in this run. Counters are updated by the task thread only
+ * (accumulators are not thread-safe). Like every Spark accumulator updated in a transformation, they count a
+ * recomputed partition again; the per-row {@code usage} columns are the exact record.
  */
 public final class StageMeter implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -111,7 +111,8 @@ class EndpointCallerTest {
     @Test
     void theKeyIsSentAsBearerAndNeverAppearsInErrorsOrLogs(@TempDir Path dir) throws Exception {
         SecretRef key = new SecretRef(HttpTestKit.secretRef(dir));
-        FakeEndpointServer.Options right = FakeEndpointServer.Options.of(FaultMix.none()).withApiKey(HttpTestKit.SECRET);
+        FakeEndpointServer.Options right =
+                FakeEndpointServer.Options.of(FaultMix.none()).withApiKey(HttpTestKit.SECRET);
         try (FakeEndpointServer s = FakeEndpointServer.start(right)) {
             assertTrue(call(s, http(5, 0, 0), key, "describe hats").ok());
             assertEquals("Bearer " + HttpTestKit.SECRET, s.recorded().get(0).authorization());

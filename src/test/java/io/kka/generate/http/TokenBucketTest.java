@@ -69,4 +69,45 @@ class TokenBucketTest {
             assertTrue(early <= 16, early + " requests in the first 0.5 s (burst 10 + 5)");
         }
     }
+
+    @Test
+    void tokensPerMinuteReserveMaxTokensAndGetTheUnusedBack() throws Exception {
+        // each request reserves ~1010 tokens (prompt + max_tokens) of a 500/s bucket, and uses ~40
+        LlmConfig llm = HttpTestKit.config("llm.max_tokens=1000").llm();
+        HttpConfig http = new HttpConfig(1, 0, 30_000, 5, 5, 0, 20, 200, 300, 0, false);
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.none()))) {
+            Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai", http);
+            ChatProtocol chat = new ChatProtocol(llm);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, 0, null);
+            long t0 = System.currentTimeMillis();
+            for (int i = 0; i < 6; i++) {
+                assertTrue(caller.call(CallRequest.of(e, "p" + i, chat.body(null, "prompt " + i, i), i,
+                        chat.estimatedTokens("prompt " + i))).ok());
+            }
+            // without the refunds the 6 reservations (~6000 tokens at 500/s, burst 500) would take > 10 s
+            long ms = System.currentTimeMillis() - t0;
+            assertTrue(ms < 5000, "6 sequential requests took " + ms + " ms");
+        }
+        // while the first request is in flight (500 ms), the second waits for its debt (~510 tokens at 500/s)
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.latency(500)))) {
+            Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai",
+                    new HttpConfig(2, 0, 30_000, 5, 5, 0, 20, 200, 300, 0, false));
+            ChatProtocol chat = new ChatProtocol(llm);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, 0, null);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<CallResult>> two = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                CallRequest req = CallRequest.of(e, "q" + i, chat.body(null, "other " + i, i), i, 1010);
+                two.add(pool.submit(() -> caller.call(req)));
+                Thread.sleep(200);
+            }
+            for (Future<CallResult> f : two) {
+                assertTrue(f.get().ok());
+            }
+            pool.shutdown();
+            List<FakeEndpointServer.Recorded> rec = s.recorded();
+            long gap = rec.get(1).atMs() - rec.get(0).atMs();
+            assertTrue(gap >= 700, "second request waited only " + gap + " ms");
+        }
+    }
 }

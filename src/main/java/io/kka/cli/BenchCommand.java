@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints a table and, as its last line, one JSON object.",
-        subcommands = {BenchDetectorsCommand.class, BenchTrainCommand.class
+        subcommands = {BenchDetectorsCommand.class, BenchTrainCommand.class, BenchEndpointsCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

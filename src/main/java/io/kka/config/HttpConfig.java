@@ -2,29 +2,41 @@ package io.kka.config;
 
 /**
  * How Spark partitions call an HTTP endpoint: bounded concurrency, rate limits, retries, timeouts and a deadline.
+ * Limits are per executor JVM (shared by all tasks of the executor), so a cluster-wide budget is the per-executor
+ * value times the number of executors.
  *
- * @param concurrency       requests in flight per executor
- * @param requestsPerMinute shared by the tasks of one executor; 0 is unlimited
- * @param tokensPerMinute   shared by the tasks of one executor; 0 is unlimited
- * @param timeoutS          per-request timeout, seconds
- * @param maxRetries        retries after the first attempt (429, 5xx, timeouts, connection resets)
- * @param backoffInitialMs  first backoff, milliseconds; doubles per retry, with jitter
- * @param backoffMaxMs      cap of one backoff, milliseconds
- * @param deadlineS         per-stage deadline, seconds; rows left after it get an error (0: none)
- * @param cache             consult and fill the response cache under the run directory
+ * @param concurrency       requests in flight per executor, default 8
+ * @param requestsPerMinute shared by the tasks of one executor; 0 (default) is unlimited
+ * @param tokensPerMinute   shared by the tasks of one executor; 0 (default) is unlimited
+ * @param timeoutS          per-request timeout (until the whole response is read), seconds, default 120
+ * @param connectTimeoutS   TCP connect timeout, seconds, default 10
+ * @param maxRetries        retries after the first attempt (429, 5xx, timeouts, connection resets, malformed
+ *                          replies), default 6
+ * @param backoffInitialMs  first backoff, milliseconds, default 500; doubles per retry, with jitter
+ * @param backoffMaxMs      cap of one backoff, milliseconds, default 60000
+ * @param retryAfterMaxS    longest Retry-After honoured, seconds, default 300; a longer one (an exhausted quota)
+ *                          fails the row at once instead of stalling the stage
+ * @param deadlineS         per-stage deadline, seconds; rows left after it get an error (0, the default: none)
+ * @param cache             consult and fill the response cache under the run directory, default true
  */
 public record HttpConfig(
-        @Doc("requests in flight per executor") int concurrency,
+        @Doc("requests in flight per executor (shared by its tasks)") int concurrency,
         @Doc("requests per minute, shared by the tasks of an executor; 0 is unlimited") int requestsPerMinute,
-        @Doc("tokens per minute, shared by the tasks of an executor; 0 is unlimited") int tokensPerMinute,
-        @Doc("per-request timeout, seconds") double timeoutS,
-        @Doc("retries after the first attempt, for 429, 5xx, timeouts and connection resets") int maxRetries,
+        @Doc("tokens per minute (prompt + max completion tokens, corrected by the reply's usage), shared by the"
+                + " tasks of an executor; 0 is unlimited") int tokensPerMinute,
+        @Doc("per-request timeout until the whole response is read, seconds") double timeoutS,
+        @Doc("TCP connect timeout, seconds") double connectTimeoutS,
+        @Doc("retries after the first attempt, for 429, 5xx, timeouts, connection resets and malformed replies")
+        int maxRetries,
         @Doc("first retry backoff, ms; doubles per retry with jitter; Retry-After wins when present")
         long backoffInitialMs,
         @Doc("cap of one backoff, ms") long backoffMaxMs,
-        @Doc("per-stage deadline, seconds; rows left after it get an error row instead of hanging (0: none)")
-        double deadlineS,
-        @Doc("use the response cache under the run directory (a rerun makes no repeated calls)") boolean cache) implements java.io.Serializable {
+        @Doc("longest Retry-After honoured, seconds; a longer one (e.g. an exhausted quota) fails the row at once")
+        double retryAfterMaxS,
+        @Doc("per-stage deadline, seconds, counted from when the stage is planned; rows left after it get an"
+                + " error row instead of hanging (0: none)") double deadlineS,
+        @Doc("use the response cache under the run directory (a rerun makes no repeated calls)") boolean cache)
+        implements java.io.Serializable {
 
     /** Validates. */
     public HttpConfig {
@@ -32,14 +44,35 @@ public record HttpConfig(
         Check.atLeast("requests_per_minute", requestsPerMinute, 0);
         Check.atLeast("tokens_per_minute", tokensPerMinute, 0);
         Check.positive("timeout_s", timeoutS);
+        Check.positive("connect_timeout_s", connectTimeoutS);
         Check.atLeast("max_retries", maxRetries, 0);
         Check.atLeast("backoff_initial_ms", backoffInitialMs, 1L);
         Check.atLeast("backoff_max_ms", backoffMaxMs, backoffInitialMs);
+        Check.atLeast("retry_after_max_s", retryAfterMaxS, 0.0);
         Check.atLeast("deadline_s", deadlineS, 0.0);
+    }
+
+    /**
+     * The settings without the connect-timeout and Retry-After keys (they take their defaults).
+     *
+     * @param concurrency       requests in flight per executor
+     * @param requestsPerMinute per executor; 0 is unlimited
+     * @param tokensPerMinute   per executor; 0 is unlimited
+     * @param timeoutS          per-request timeout, seconds
+     * @param maxRetries        retries after the first attempt
+     * @param backoffInitialMs  first backoff, ms
+     * @param backoffMaxMs      cap of one backoff, ms
+     * @param deadlineS         per-stage deadline, seconds (0: none)
+     * @param cache             use the response cache
+     */
+    public HttpConfig(int concurrency, int requestsPerMinute, int tokensPerMinute, double timeoutS, int maxRetries,
+            long backoffInitialMs, long backoffMaxMs, double deadlineS, boolean cache) {
+        this(concurrency, requestsPerMinute, tokensPerMinute, timeoutS, 10, maxRetries, backoffInitialMs,
+                backoffMaxMs, 300, deadlineS, cache);
     }
 
     /** @return defaults */
     public static HttpConfig defaults() {
-        return new HttpConfig(8, 0, 0, 120, 6, 500, 60_000, 0, true);
+        return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true);
     }
 }

@@ -11,6 +11,9 @@ package io.kka.config;
  * @param steps                sampling steps (AUTOMATIC1111)
  * @param cfgScale             classifier-free guidance scale (AUTOMATIC1111)
  * @param negativePrompt       negative prompt (AUTOMATIC1111)
+ * @param sampler              sampler name (AUTOMATIC1111); empty uses the server's default
+ * @param responseFormat       response_format sent to the OpenAI images API, default b64_json; empty omits the
+ *                             field (gpt-image models always answer base64 and reject it)
  * @param imagesPerDescription images rendered per description
  * @param embedded             settings of the embedded stand-in
  * @param pricePerImage        estimated cost per image
@@ -26,6 +29,9 @@ public record ImageGenConfig(
         @Doc("sampling steps (AUTOMATIC1111)") int steps,
         @Doc("guidance scale (AUTOMATIC1111)") double cfgScale,
         @Doc("negative prompt (AUTOMATIC1111)") String negativePrompt,
+        @Doc("sampler_name (AUTOMATIC1111); empty uses the server's default") String sampler,
+        @Doc("response_format for the OpenAI images API: b64_json, or empty to omit it (gpt-image models)")
+        String responseFormat,
         @Doc("images rendered per description") int imagesPerDescription,
         @Doc("settings of the embedded weight-free stand-in") EmbeddedImageConfig embedded,
         @Doc("estimated cost per image") double pricePerImage,
@@ -36,6 +42,9 @@ public record ImageGenConfig(
         Check.notNull("provider", provider);
         if (provider != ImageProvider.EMBEDDED) {
             Check.notBlank("base_url", baseUrl);
+            if (!baseUrl.matches("(?i)https?://[^\\s/]+.*")) {
+                throw new ConfigException("base_url", "must be an http:// or https:// URL", "'" + baseUrl + "'");
+            }
         }
         Check.notBlank("model", model);
         if (size == null || !size.matches("\\d{2,5}x\\d{2,5}")) {
@@ -44,16 +53,32 @@ public record ImageGenConfig(
         Check.atLeast("steps", steps, 1);
         Check.positive("cfg_scale", cfgScale);
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
+        sampler = sampler == null ? "" : sampler;
+        responseFormat = responseFormat == null ? "" : responseFormat;
+        if (!responseFormat.isEmpty() && !responseFormat.equals("b64_json")) {
+            throw new ConfigException("response_format", "must be b64_json or empty (URLs are not fetched)",
+                    responseFormat);
+        }
         Check.atLeast("images_per_description", imagesPerDescription, 1);
         Check.notNull("embedded", embedded);
         Check.atLeast("price_per_image", pricePerImage, 0.0);
         Check.notNull("http", http);
     }
 
+    /** @return the requested width, pixels (from {@link #size()}) */
+    public int width() {
+        return Integer.parseInt(size.substring(0, size.indexOf('x')));
+    }
+
+    /** @return the requested height, pixels (from {@link #size()}) */
+    public int height() {
+        return Integer.parseInt(size.substring(size.indexOf('x') + 1));
+    }
+
     /** @return defaults: the embedded stand-in */
     public static ImageGenConfig defaults() {
         return new ImageGenConfig(ImageProvider.EMBEDDED, "http://127.0.0.1:7860", "kka-embedded-bank", null,
-                "512x512", 30, 7.0, "", 1, EmbeddedImageConfig.defaults(), 0.0, HttpConfig.defaults());
+                "512x512", 30, 7.0, "", "", "b64_json", 1, EmbeddedImageConfig.defaults(), 0.0, HttpConfig.defaults());
     }
 
     /** Image providers. */

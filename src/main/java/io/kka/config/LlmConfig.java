@@ -9,7 +9,8 @@ import java.util.List;
  * @param baseUrl                  endpoint base URL, e.g. {@code http://127.0.0.1:8000/v1}
  * @param model                    model name sent in the request
  * @param apiKey                   secret reference for {@code Authorization: Bearer}
- * @param promptTemplate           prompt template file
+ * @param promptTemplate           prompt template file (local path or Hadoop FS URI, read on the driver)
+ * @param systemPrompt             optional system message sent before the prompt; empty sends none
  * @param domain                   domain word of the prompt ("flowers", "garments and accessories")
  * @param promptsPerIteration      chat requests per iteration
  * @param descriptionsPerPrompt    descriptions asked for in one request
@@ -30,7 +31,9 @@ public record LlmConfig(
         @Doc("chat endpoint base URL, e.g. http://127.0.0.1:8000/v1") String baseUrl,
         @Doc("model name sent with each request") String model,
         @Doc("API key as a secret reference env:NAME or file:PATH; sent as Authorization: Bearer") SecretRef apiKey,
-        @Doc("prompt template file; variables {domain}, {examples}, {count}") String promptTemplate,
+        @Doc("prompt template file (local path or Hadoop FS URI); variables {domain}, {examples}, {count}")
+        String promptTemplate,
+        @Doc("optional system message sent before the prompt; empty sends none") String systemPrompt,
         @Doc("domain word of the prompt, e.g. flowers") String domain,
         @Doc("chat requests per iteration") int promptsPerIteration,
         @Doc("descriptions asked for in one request ({count})") int descriptionsPerPrompt,
@@ -43,16 +46,21 @@ public record LlmConfig(
         @Doc("estimated cost per 1000 prompt tokens (for the cost report)") double pricePer1kInput,
         @Doc("estimated cost per 1000 completion tokens") double pricePer1kOutput,
         @Doc("partition-caller settings for this endpoint") HttpConfig http,
-        @Doc("settings of the embedded stand-in language model") EmbeddedLmConfig embedded) implements java.io.Serializable {
+        @Doc("settings of the embedded stand-in language model") EmbeddedLmConfig embedded)
+        implements java.io.Serializable {
 
     /** Validates. */
     public LlmConfig {
         Check.notNull("provider", provider);
         if (provider == LlmProvider.OPENAI) {
             Check.notBlank("base_url", baseUrl);
+            if (!baseUrl.matches("(?i)https?://[^\\s/]+.*")) {
+                throw new ConfigException("base_url", "must be an http:// or https:// URL", "'" + baseUrl + "'");
+            }
         }
         Check.notBlank("model", model);
         Check.notBlank("prompt_template", promptTemplate);
+        systemPrompt = systemPrompt == null ? "" : systemPrompt;
         Check.notBlank("domain", domain);
         Check.atLeast("prompts_per_iteration", promptsPerIteration, 1);
         Check.atLeast("descriptions_per_prompt", descriptionsPerPrompt, 1);
@@ -70,7 +78,7 @@ public record LlmConfig(
     /** @return defaults: the embedded stand-in */
     public static LlmConfig defaults() {
         return new LlmConfig(LlmProvider.EMBEDDED, "http://127.0.0.1:8000/v1", "kka-embedded-lm", null,
-                "conf/prompts/kka.txt", "garments and accessories", 40, 10, 1.0, 0.95, 512, 1, List.of(), true,
+                "conf/prompts/kka.txt", "", "garments and accessories", 40, 10, 1.0, 0.95, 512, 1, List.of(), true,
                 0.0, 0.0, HttpConfig.defaults(), EmbeddedLmConfig.defaults());
     }
 

@@ -1,0 +1,91 @@
+package io.kka.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kka.generate.http.EndpointBench;
+import io.kka.spark.Sessions;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kka bench endpoints}: the HTTP partition caller against the loopback fake endpoint server. Prints a
+ * table and, as its last line, one JSON object; exits 1 if a row was lost or a request was charged twice.
+ */
+@Command(name = "endpoints", mixinStandardHelpOptions = true,
+        description = "Run the describe stage against a loopback fake chat endpoint on Spark (local master) and"
+                + " report throughput vs concurrency / latency; with --faults, check that no row is lost and no"
+                + " request is charged twice under 429/5xx/hang/malformed faults.")
+final class BenchEndpointsCommand implements Callable<Integer> {
+    @Option(names = "--requests", defaultValue = "10000", description = "Requests (input rows). Default: 10000.")
+    int requests;
+
+    @Option(names = "--latency-ms", defaultValue = "50", description = "Fake server latency, ms. Default: 50.")
+    long latencyMs;
+
+    @Option(names = "--concurrency", defaultValue = "32",
+            description = "Requests in flight (per executor; local mode has one). Default: 32.")
+    int concurrency;
+
+    @Option(names = "--faults", description = "20% 429 with Retry-After, 10% 5xx, 5% hangs, 5% malformed replies.")
+    boolean faults;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "Input partitions; 0 = default parallelism.")
+    int partitions;
+
+    @Option(names = "--timeout-s", description = "Per-request timeout, s. Default: 1 with --faults, else 30.")
+    Double timeoutS;
+
+    @Option(names = "--retry-after-s", defaultValue = "1", description = "Retry-After of the 429s, s. Default: 1.")
+    double retryAfterS;
+
+    @Option(names = "--hang-ms", defaultValue = "2000", description = "Length of a hang, ms. Default: 2000.")
+    long hangMs;
+
+    @Option(names = "--no-cache", description = "Do not use the response cache (default: a temporary one).")
+    boolean noCache;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the fault draws. Default: 1.")
+    long seed;
+
+    @Option(names = "--warmup", defaultValue = "1000",
+            description = "Requests of an unmeasured warm-up run (JIT). Default: 1000.")
+    int warmup;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (requests < 1 || latencyMs < 1 || concurrency < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--requests, --latency-ms and --concurrency must be >= 1");
+        }
+        double timeout = timeoutS != null ? timeoutS : faults ? 1.0 : 30.0;
+        EndpointBench.Settings s = new EndpointBench.Settings(requests, latencyMs, concurrency, faults, partitions,
+                timeout, retryAfterS, hangMs, !noCache, seed, Math.max(0, warmup));
+        Map<String, Object> r;
+        try (Sessions.Handle h = Sessions.open("kka bench endpoints")) {
+            String master = h.spark().sparkContext().master();
+            if (!master.startsWith("local")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "bench endpoints needs a local master"
+                        + " (the fake server listens on the driver's loopback), found " + master);
+            }
+            r = EndpointBench.run(h.spark(), s);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (Map.Entry<String, Object> e : r.entrySet()) {
+            if (!"bench".equals(e.getKey())) {
+                out.printf("  %-18s %s%n", e.getKey(), e.getValue());
+            }
+        }
+        out.println(new ObjectMapper().writeValueAsString(r));
+        out.flush();
+        boolean broken = ((Number) r.getOrDefault("lost", 0L)).longValue() != 0
+                || ((Number) r.getOrDefault("duplicate_charges", 0L)).longValue() != 0
+                || ((Number) r.getOrDefault("rerun_requests_for_charged_rows", 0L)).longValue() != 0;
+        return broken ? ExitCodes.FAILURE : 0;
+    }
+}

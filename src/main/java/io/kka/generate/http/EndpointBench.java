@@ -1,0 +1,170 @@
+package io.kka.generate.http;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.when;
+
+import io.kka.config.ConfigLoader;
+import io.kka.config.LlmConfig;
+import io.kka.generate.GenerationSchemas;
+import io.kka.generate.http.fake.FakeEndpointServer;
+import io.kka.generate.http.fake.FaultMix;
+import io.kka.store.Fs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code kka bench endpoints}: the describe stage (chat client + partition caller + cache) against the loopback
+ * fake server, on Spark. A clean run measures throughput against the limit concurrency ÷ latency; a faults run
+ * (20% 429 with Retry-After, 10% 5xx, 5% hangs, 5% malformed) checks that every input row comes out exactly once
+ * and that no request is charged twice. The fake server runs in the driver JVM, so the Spark master must be
+ * local (executors elsewhere cannot reach the driver's loopback).
+ *
+ * <p>Throughput is reported twice: {@code achieved_rps} over the endpoint's busy window (first request received
+ * to last reply written: what the endpoint saw), and {@code job_rps} over the whole Spark action, which adds job
+ * scheduling and the final aggregation. A warm-up run on other prompts (same server, same JVM) comes first so
+ * that JIT compilation is not measured.
+ */
+public final class EndpointBench {
+    private EndpointBench() {
+    }
+
+    /**
+     * Benchmark settings.
+     *
+     * @param requests    input rows (one chat request each)
+     * @param latencyMs   the fake server's latency, ms
+     * @param concurrency requests in flight (the executor-wide limit; local mode has one executor)
+     * @param faults      use the fault mix
+     * @param partitions  input partitions (0: Spark's default parallelism)
+     * @param timeoutS    per-request timeout, seconds
+     * @param retryAfterS Retry-After sent with 429, seconds
+     * @param hangMs      how long a hang lasts, ms (past the timeout)
+     * @param cache       use the response cache (in a temporary directory)
+     * @param seed        fault draws
+     * @param warmup      requests of the warm-up run (0: none)
+     */
+    public record Settings(int requests, long latencyMs, int concurrency, boolean faults, int partitions,
+            double timeoutS, double retryAfterS, long hangMs, boolean cache, long seed, int warmup) {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param spark a session with a local master
+     * @param s     settings
+     * @return the result fields, in print order
+     * @throws IOException if the fake server cannot bind or the cache directory cannot be made
+     */
+    public static Map<String, Object> run(SparkSession spark, Settings s) throws IOException {
+        FaultMix mix = s.faults() ? new FaultMix(s.latencyMs(), 0.20, s.retryAfterS(), 0.10, 0.05, s.hangMs(), 0.05, 0,
+                0, s.seed(), List.of()) : FaultMix.latency(s.latencyMs());
+        Path cache = s.cache() ? Files.createTempDirectory("kka-bench-cache") : null;
+        FakeEndpointServer.Options opts = new FakeEndpointServer.Options(mix, null, 1, List.of(), 8,
+                Math.max(256, 8 * s.concurrency()));
+        try (FakeEndpointServer server = FakeEndpointServer.start(opts)) {
+            LlmConfig llm = ConfigLoader.parse("", "bench", List.of("llm.provider=openai", "llm.model=bench-llm",
+                    "llm.base_url=" + server.openAiBaseUrl(), "llm.max_tokens=32",
+                    "llm.http.concurrency=" + s.concurrency(), "llm.http.timeout_s=" + s.timeoutS(),
+                    "llm.http.max_retries=8", "llm.http.backoff_initial_ms=100", "llm.http.backoff_max_ms=2000",
+                    "llm.http.cache=" + s.cache())).llm();
+            String cacheDir = cache == null ? null : cache.toUri().toString();
+            if (s.warmup() > 0) {
+                HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
+                        .describe(prompts(spark, "warmup", s.warmup(), s.partitions())).count();
+            }
+            server.resetWindow();
+            long hitsBefore = server.hits();
+            HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir);
+            Dataset<Row> out = gen.describe(prompts(spark, "bench", s.requests(), s.partitions()));
+            long t0 = System.nanoTime();
+            Row agg;
+            StageMeter.Snapshot usage;
+            try (ProgressReporter p = ProgressReporter.start(spark.sparkContext(), gen.meter(), s.requests(), 5000)) {
+                // rows holding a paid reply: the usage of a reply sits on one row of its prompt
+                agg = out.agg(count("*"), countDistinct(col("prompt_id")),
+                        count(when(col("error").isNull(), 1)), count(when(col("error").isNotNull(), 1)),
+                        count(when(col("usage.requests").gt(0).and(col("error").isNull()
+                                .or(col("error.status").equalTo(200))), 1))).first();
+                usage = p.current();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> m = result(s, agg, usage, server, seconds, spark.sparkContext().defaultParallelism());
+            m.put("http_requests", server.hits() - hitsBefore);
+            if (s.faults() && s.cache()) {
+                // the same stage again, as a rerun or a retried task would: succeeded rows must not be re-sent
+                Map<String, Integer> charged = server.chargedKeyHits();
+                HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
+                        .describe(prompts(spark, "bench", s.requests(), s.partitions())).count();
+                m.put("rerun_requests_for_charged_rows", server.hitsSince(charged));
+            }
+            return m;
+        } finally {
+            if (cache != null) {
+                Fs.delete(cache.toUri().toString(), spark.sparkContext().hadoopConfiguration());
+            }
+        }
+    }
+
+    private static Dataset<Row> prompts(SparkSession spark, String name, int n, int partitions) {
+        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        JavaRDD<Row> rows = spark.range(0, n, 1, parts).javaRDD().map(i -> RowFactory.create(
+                name + "-" + i, 0, null, "Describe one anomalous garment (" + name + " prompt " + i + ").",
+                scala.collection.immutable.List.empty(), i));
+        return spark.createDataFrame(rows, GenerationSchemas.PROMPTS);
+    }
+
+    private static Map<String, Object> result(Settings s, Row agg, StageMeter.Snapshot usage,
+            FakeEndpointServer server, double seconds, int cores) {
+        long rows = agg.getLong(0);
+        long distinct = agg.getLong(1);
+        double limit = s.concurrency() / (s.latencyMs() / 1000.0);
+        double achieved = s.requests() / Math.max(server.busySeconds(), 1e-9);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bench", "endpoints");
+        m.put("mode", s.faults() ? "faults" : "clean");
+        m.put("requests", s.requests());
+        m.put("concurrency", s.concurrency());
+        m.put("latency_ms", s.latencyMs());
+        m.put("achieved_rps", round(achieved));
+        m.put("limit_rps", round(limit));
+        m.put("ratio", Math.round(achieved / limit * 1000) / 1000.0);
+        m.put("endpoint_busy_s", round(server.busySeconds()));
+        m.put("job_s", round(seconds));
+        m.put("job_rps", round(s.requests() / seconds));
+        m.put("job_ratio", Math.round(s.requests() / seconds / limit * 1000) / 1000.0);
+        m.put("http_requests", server.hits());
+        m.put("retries", usage.retries());
+        m.put("cache", s.cache());
+        m.put("warmup", s.warmup());
+        m.put("spark_parallelism", cores);
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        if (s.faults()) {
+            m.put("ok", agg.getLong(2));
+            m.put("error_rows", agg.getLong(3));
+            m.put("lost", s.requests() - distinct);
+            m.put("duplicate_rows", rows - distinct);
+            // replies the job accepted (and paid) beyond one per row: a re-request after a success
+            m.put("duplicate_charges", usage.replies() - agg.getLong(4));
+            m.put("server_charges", server.charges());
+            m.put("server_keys_charged_twice", server.keysChargedTwice());
+            m.put("timeout_s", s.timeoutS());
+            m.put("retry_after_s", s.retryAfterS());
+        }
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

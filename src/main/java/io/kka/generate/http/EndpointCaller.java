@@ -1,0 +1,181 @@
+package io.kka.generate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kka.config.SecretRef;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes one row's call: cache first, then attempts under the executor's limits, retried per {@link RetryPolicy},
+ * each attempt bounded by the request timeout and the stage deadline. Never throws for an endpoint failure: the
+ * result carries a {@link CallError}. Built once per partition; thread-safe.
+ */
+public final class EndpointCaller {
+    private final Endpoint endpoint;
+    private final ExecutorLimits limits;
+    private final RetryPolicy policy;
+    private final ResponseCache cache;
+    private final ReplyCheck check;
+    private final HttpAttempt http;
+    private final long deadlineEpochMs;
+
+    private EndpointCaller(Endpoint endpoint, ReplyCheck check, ResponseCache cache, long deadlineEpochMs,
+            SecretRef.Secret secret) {
+        this.endpoint = endpoint;
+        this.limits = ExecutorLimits.of(endpoint);
+        this.policy = new RetryPolicy(endpoint.http());
+        this.cache = cache;
+        this.check = check;
+        this.http = new HttpAttempt(endpoint, limits.client(), secret);
+        this.deadlineEpochMs = deadlineEpochMs;
+    }
+
+    /**
+     * @param endpoint        the endpoint
+     * @param check           the protocol's reply check
+     * @param cache           the response cache, or null for none
+     * @param deadlineEpochMs the stage deadline as epoch milliseconds, or 0 for none
+     * @param secret          the resolved API key, or null
+     * @return a caller for one partition
+     */
+    public static EndpointCaller open(Endpoint endpoint, ReplyCheck check, ResponseCache cache, long deadlineEpochMs,
+            SecretRef.Secret secret) {
+        return new EndpointCaller(endpoint, check, cache, deadlineEpochMs, secret);
+    }
+
+    /**
+     * @param req the request
+     * @return a reply (possibly from the cache) or an error; never throws for endpoint failures
+     */
+    public CallResult call(CallRequest req) {
+        CallResult hit = fromCache(req);
+        if (hit != null) {
+            return hit;
+        }
+        int attempts = 0;
+        HttpAttempt.Outcome last = null;
+        while (true) {
+            String late = admit(req);
+            if (late != null) {
+                return failed(last, attempts, late);
+            }
+            attempts++;
+            try {
+                last = http.send(req, Math.min(timeoutMs(), remainingMs()));
+            } finally {
+                limits.inFlight().release();
+            }
+            if (last.status() >= 200 && last.status() < 300) {
+                try {
+                    return accept(req, last, check.check(last.body()), attempts);
+                } catch (ReplyCheck.MalformedReplyException e) {
+                    last = last.malformed(http.redact(e.getMessage()));
+                }
+            }
+            String stop = retryVerdict(last, attempts);
+            if (stop != null) {
+                return failed(last, attempts, stop);
+            }
+            if (!sleep(policy.delayMs(attempts - 1, last.retryAfterMs()))) {
+                return failed(last, attempts, "stage deadline passed while waiting to retry");
+            }
+        }
+    }
+
+    private CallResult fromCache(CallRequest req) {
+        if (cache == null) {
+            return null;
+        }
+        byte[] body = cache.get(req.cacheKey());
+        if (body == null) {
+            return null;
+        }
+        try {
+            return new CallResult(check.check(body), null, 0, 0, true);
+        } catch (ReplyCheck.MalformedReplyException e) {
+            return null;
+        }
+    }
+
+    /** Waits for the rate buckets and an in-flight permit; returns why not when the deadline comes first. */
+    private String admit(CallRequest req) {
+        if (remainingMs() <= 0) {
+            return "stage deadline passed";
+        }
+        long waitNs = 0;
+        if (limits.requests() != null) {
+            waitNs = limits.requests().reserve(1);
+        }
+        if (limits.tokens() != null && req.estimatedTokens() > 0) {
+            waitNs = Math.max(waitNs, limits.tokens().reserve(req.estimatedTokens()));
+        }
+        if (waitNs > 0 && !sleep(TimeUnit.NANOSECONDS.toMillis(waitNs) + 1)) {
+            return "stage deadline passed while waiting for the rate limit";
+        }
+        try {
+            if (!limits.inFlight().tryAcquire(remainingMs(), TimeUnit.MILLISECONDS)) {
+                return "stage deadline passed while waiting for a free connection";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted (task cancelled)";
+        }
+        return null;
+    }
+
+    private CallResult accept(CallRequest req, HttpAttempt.Outcome out, JsonNode reply, int attempts) {
+        if (limits.tokens() != null) {
+            long used = check.tokens(reply);
+            if (used >= 0) {
+                limits.tokens().refund(req.estimatedTokens() - used);
+            }
+        }
+        if (cache != null) {
+            cache.put(req.cacheKey(), out.body());
+        }
+        return new CallResult(reply, null, attempts, attempts - 1, false);
+    }
+
+    /** @return null to retry, else why the row stops here */
+    private String retryVerdict(HttpAttempt.Outcome out, int attempts) {
+        if (!out.retryable()) {
+            return "";
+        }
+        if (out.retryAfterMs().isPresent() && policy.tooLong(out.retryAfterMs().get())) {
+            return "Retry-After of " + out.retryAfterMs().get() / 1000 + " s exceeds http.retry_after_max_s;"
+                    + " not retried";
+        }
+        if (attempts > policy.maxRetries()) {
+            return "gave up after " + attempts + " attempts";
+        }
+        return null;
+    }
+
+    private CallResult failed(HttpAttempt.Outcome last, int attempts, String why) {
+        String msg = last == null ? why : why.isEmpty() ? last.message() : why + "; last: " + last.message();
+        Integer status = last == null || last.status() <= 0 ? null : last.status();
+        return new CallResult(null, new CallError(endpoint.kind().stage(), status, http.redact(msg), attempts),
+                attempts, Math.max(0, attempts - 1), false);
+    }
+
+    /** @return false if the deadline comes before {@code ms} have passed (then it does not wait) */
+    private boolean sleep(long ms) {
+        if (ms >= remainingMs()) {
+            return false;
+        }
+        try {
+            Thread.sleep(Math.max(0, ms));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private long timeoutMs() {
+        return (long) (endpoint.http().timeoutS() * 1000);
+    }
+
+    private long remainingMs() {
+        return deadlineEpochMs <= 0 ? Long.MAX_VALUE / 4 : deadlineEpochMs - System.currentTimeMillis();
+    }
+}

@@ -1,0 +1,132 @@
+package io.kka.generate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kka.config.ImageGenConfig;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Text-to-image protocols: the OpenAI images API ({@code POST {base_url}/images/generations}, {@code b64_json})
+ * and AUTOMATIC1111 ({@code POST {base_url}/sdapi/v1/txt2img}, base64 {@code images[]}).
+ */
+public abstract class ImageProtocol implements ReplyCheck {
+    private static final long serialVersionUID = 1L;
+    static final ObjectMapper JSON = new ObjectMapper();
+    final ImageGenConfig cfg;
+    private final String listField;
+
+    private ImageProtocol(ImageGenConfig cfg, String listField) {
+        this.cfg = cfg;
+        this.listField = listField;
+    }
+
+    /**
+     * @param kind OPENAI_IMAGES or AUTOMATIC1111
+     * @param cfg  image settings
+     * @return the protocol
+     */
+    public static ImageProtocol of(EndpointKind kind, ImageGenConfig cfg) {
+        return switch (kind) {
+            case OPENAI_IMAGES -> new OpenAi(cfg);
+            case AUTOMATIC1111 -> new Automatic1111(cfg);
+            default -> throw new IllegalArgumentException(kind + " is not an image protocol");
+        };
+    }
+
+    /**
+     * @param description the text to render
+     * @param seed        the request seed (sent where the protocol has a seed field)
+     * @return the request body, fields in a fixed order
+     */
+    public abstract ObjectNode body(String description, long seed);
+
+    /**
+     * @param reply a checked reply
+     * @return the base64 images in reply order; null for an entry without base64 data
+     */
+    public abstract List<String> images(JsonNode reply);
+
+    @Override
+    public JsonNode check(byte[] body) throws MalformedReplyException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new MalformedReplyException("not JSON: " + MalformedReplyException.describe(e));
+        }
+        if (n == null || !n.isObject() || !n.path(listField).isArray()) {
+            throw new MalformedReplyException("no " + listField + " array");
+        }
+        return n;
+    }
+
+    /** OpenAI images API. */
+    private static final class OpenAi extends ImageProtocol {
+        private static final long serialVersionUID = 1L;
+
+        OpenAi(ImageGenConfig cfg) {
+            super(cfg, "data");
+        }
+
+        @Override
+        public ObjectNode body(String description, long seed) {
+            ObjectNode b = JSON.createObjectNode();
+            b.put("model", cfg.model());
+            b.put("prompt", description);
+            b.put("n", cfg.imagesPerDescription());
+            b.put("size", cfg.size());
+            if (!cfg.responseFormat().isEmpty()) {
+                b.put("response_format", cfg.responseFormat());
+            }
+            return b;
+        }
+
+        @Override
+        public List<String> images(JsonNode reply) {
+            List<String> out = new ArrayList<>();
+            reply.path("data").forEach(d -> out.add(d.path("b64_json").isTextual() ? d.path("b64_json").asText()
+                    : null));
+            return out;
+        }
+    }
+
+    /** AUTOMATIC1111 stable-diffusion-webui. */
+    private static final class Automatic1111 extends ImageProtocol {
+        private static final long serialVersionUID = 1L;
+
+        Automatic1111(ImageGenConfig cfg) {
+            super(cfg, "images");
+        }
+
+        @Override
+        public ObjectNode body(String description, long seed) {
+            ObjectNode b = JSON.createObjectNode();
+            b.put("prompt", description);
+            b.put("negative_prompt", cfg.negativePrompt());
+            b.put("steps", cfg.steps());
+            b.put("cfg_scale", cfg.cfgScale());
+            b.put("width", cfg.width());
+            b.put("height", cfg.height());
+            // the webui takes a 32-bit seed and -1 means random: keep it non-negative
+            b.put("seed", seed & 0x7fffffffL);
+            b.put("batch_size", cfg.imagesPerDescription());
+            b.put("n_iter", 1);
+            if (!cfg.sampler().isEmpty()) {
+                b.put("sampler_name", cfg.sampler());
+            }
+            b.put("send_images", true);
+            b.put("save_images", false);
+            return b;
+        }
+
+        @Override
+        public List<String> images(JsonNode reply) {
+            List<String> out = new ArrayList<>();
+            reply.path("images").forEach(d -> out.add(d.isTextual() ? d.asText() : null));
+            return out;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.kka.generate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kka.cli.Kka;
+import io.kka.testing.SparkTestSession;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link EndpointBench} and {@code kka bench endpoints}, at a tiny size (the real run is not a test). */
+class EndpointBenchTest {
+
+    @Test
+    void aFaultyRunLosesNothingAndPaysNothingTwice() throws Exception {
+        EndpointBench.Settings s = new EndpointBench.Settings(150, 5, 8, true, 2, 0.5, 0.2, 1000, true, 3, 0);
+        Map<String, Object> r = EndpointBench.run(SparkTestSession.get(), s);
+        assertEquals("faults", r.get("mode"));
+        assertEquals(0L, r.get("lost"));
+        assertEquals(0L, r.get("duplicate_rows"));
+        assertEquals(0L, r.get("duplicate_charges"));
+        assertEquals(0L, r.get("rerun_requests_for_charged_rows"));
+        assertEquals(150L, (Long) r.get("ok") + (Long) r.get("error_rows"));
+        assertTrue((Long) r.get("retries") > 0, "the fault mix caused retries: " + r);
+        assertTrue((Long) r.get("http_requests") > 150, r.toString());
+    }
+
+    @Test
+    void theCommandPrintsOneJsonObjectLast() throws Exception {
+        SparkTestSession.get();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream before = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            code = Kka.run("bench", "endpoints", "--requests", "120", "--latency-ms", "5", "--concurrency", "8",
+                    "--warmup", "0");
+        } finally {
+            System.setOut(before);
+        }
+        assertEquals(0, code);
+        String[] lines = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
+        JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertEquals("endpoints", last.get("bench").asText());
+        assertEquals(120, last.get("requests").asInt());
+        assertEquals(1600.0, last.get("limit_rps").asDouble());
+        assertTrue(last.get("achieved_rps").asDouble() > 0);
+        assertEquals(last.get("achieved_rps").asDouble() / 1600.0, last.get("ratio").asDouble(), 0.001);
+        assertEquals(120, last.get("http_requests").asInt());
+    }
+}

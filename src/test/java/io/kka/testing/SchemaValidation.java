@@ -30,8 +30,13 @@ public final class SchemaValidation {
 
     /** @return the schema {@code data-schemas/<name>} */
     public static JsonSchema schema(String name) throws IOException {
+        // schemas refer to each other by their https://kka.io/schemas/ ids: resolve those to the local files
+        String local = projectDir().toAbsolutePath().resolve("data-schemas").toUri().toString();
+        JsonSchemaFactory factory = JsonSchemaFactory.builder(
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+                .addUriMappings(java.util.Map.of("https://kka.io/schemas/", local)).build();
         try (InputStream in = Files.newInputStream(projectDir().resolve("data-schemas").resolve(name))) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            return factory.getSchema(in);
         }
     }
 

@@ -81,6 +81,12 @@ public record ImageGenConfig(
                 "512x512", 30, 7.0, "", "", "b64_json", 1, EmbeddedImageConfig.defaults(), 0.0, HttpConfig.defaults());
     }
 
+    /** @return a copy with other embedded-generator settings */
+    public ImageGenConfig withEmbedded(EmbeddedImageConfig e) {
+        return new ImageGenConfig(provider, baseUrl, model, apiKey, size, steps, cfgScale, negativePrompt, sampler,
+                responseFormat, imagesPerDescription, e, pricePerImage, http);
+    }
+
     /** Image providers. */
     public enum ImageProvider {
         /** weight-free stand-in: a bank of labelled images from outside every evaluation split */

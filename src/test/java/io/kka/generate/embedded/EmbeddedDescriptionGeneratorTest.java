@@ -27,10 +27,8 @@ class EmbeddedDescriptionGeneratorTest {
     private final SparkSession spark = SparkTestSession.get();
 
     static LlmConfig llm(boolean dropNormal) {
-        LlmConfig d = LlmConfig.defaults();
-        return new LlmConfig(d.provider(), d.baseUrl(), d.model(), d.apiKey(), d.promptTemplate(), d.domain(),
-                d.promptsPerIteration(), 8, 1.0, 0.95, d.maxTokens(), 2, d.stop(), dropNormal, 0, 0, d.http(),
-                d.embedded());
+        return io.kka.config.ConfigLoader.parse("", "test", List.of("llm.descriptions_per_prompt=8",
+                "llm.temperature=1.0", "llm.top_p=0.95", "llm.n=2", "llm.drop_normal_mentions=" + dropNormal)).llm();
     }
 
     private Dataset<Row> prompts(int partitions) {

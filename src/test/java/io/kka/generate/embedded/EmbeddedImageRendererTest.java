@@ -51,9 +51,8 @@ class EmbeddedImageRendererTest {
     }
 
     static ImageGenConfig images(int perDescription, List<String> exclude) {
-        ImageGenConfig d = ImageGenConfig.defaults();
-        return new ImageGenConfig(d.provider(), d.baseUrl(), d.model(), null, d.size(), d.steps(), d.cfgScale(),
-                d.negativePrompt(), perDescription, new EmbeddedImageConfig(exclude), 0, d.http());
+        return io.kka.config.ConfigLoader.parse("", "test", List.of("images.images_per_description=" + perDescription))
+                .images().withEmbedded(new EmbeddedImageConfig(exclude));
     }
 
     private Dataset<Row> descriptions(int partitions) {

@@ -82,6 +82,13 @@ public record LlmConfig(
                 0.0, 0.0, HttpConfig.defaults(), EmbeddedLmConfig.defaults());
     }
 
+    /** @return a copy that asks for another model (e.g. the fine-tuned model of the previous iteration) */
+    public LlmConfig withModel(String otherModel) {
+        return new LlmConfig(provider, baseUrl, otherModel, apiKey, promptTemplate, systemPrompt, domain,
+                promptsPerIteration, descriptionsPerPrompt, temperature, topP, maxTokens, n, stop, dropNormalMentions,
+                pricePer1kInput, pricePer1kOutput, http, embedded);
+    }
+
     /** Language model providers. */
     public enum LlmProvider {
         /** the in-JVM stand-in (see README: not a real LLM) */

@@ -8,6 +8,7 @@ import io.kka.store.RunLayout;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,22 +33,28 @@ public final class KkaLoop {
     private static final Logger LOG = LoggerFactory.getLogger(KkaLoop.class);
 
     private final JobConfig cfg;
-    private final Stages stages;
+    private final Function<Dataset<Row>, Stages> stagesOf;
     private final RunLayout layout;
+    private Stages stages;
 
-    private KkaLoop(JobConfig cfg, Stages stages) {
+    private KkaLoop(JobConfig cfg, Function<Dataset<Row>, Stages> stagesOf) {
         this.cfg = cfg;
-        this.stages = stages;
+        this.stagesOf = stagesOf;
         this.layout = new RunLayout(cfg.run().dir());
     }
 
     /**
-     * @param cfg    the job config
-     * @param stages the stage implementations
+     * @param cfg      the job config
+     * @param stagesOf builds the stage implementations from the run's samples table
      * @return the loop
      */
-    public static KkaLoop of(JobConfig cfg, Stages stages) {
-        return new KkaLoop(cfg, stages);
+    public static KkaLoop of(JobConfig cfg, Function<Dataset<Row>, Stages> stagesOf) {
+        return new KkaLoop(cfg, stagesOf);
+    }
+
+    /** @return the run directory */
+    public RunLayout layout() {
+        return layout;
     }
 
     /**
@@ -63,6 +70,7 @@ public final class KkaLoop {
         Checkpoints checkpoints = Checkpoints.of(layout, spark.sparkContext().hadoopConfiguration());
         int first = checkpoints.begin(cfg, prov, resume);
         Inputs in = Inputs.open(spark, cfg, layout);
+        stages = stagesOf.apply(in.all());
         int last = Math.min(cfg.run().iterations(), untilIteration);
         if (first > 0) {
             LOG.info("resuming {} after committed iteration {}", layout.root(), first - 1);

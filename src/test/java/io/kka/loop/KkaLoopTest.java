@@ -42,7 +42,7 @@ class KkaLoopTest {
     void runsAlgorithmOneAndCommitsEveryIteration(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         FakeStages stages = new FakeStages(spark);
-        ObjectNode metrics = KkaLoop.of(cfg(run, 2), stages).run(spark, false, Integer.MAX_VALUE);
+        ObjectNode metrics = KkaLoop.of(cfg(run, 2), samples -> stages).run(spark, false, Integer.MAX_VALUE);
         for (String it : List.of("000", "001", "002")) {
             Path d = run.resolve("iterations").resolve(it);
             for (String f : List.of("prompts", "descriptions", "generated", "anomaly_set", "evaluator", "scores",
@@ -77,13 +77,13 @@ class KkaLoopTest {
     void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
-        ObjectNode straight = KkaLoop.of(cfg(a, 2), new FakeStages(spark)).run(spark, false, Integer.MAX_VALUE);
-        KkaLoop.of(cfg(b, 2), new FakeStages(spark)).run(spark, false, 0);
+        ObjectNode straight = KkaLoop.of(cfg(a, 2), samples -> new FakeStages(spark)).run(spark, false, Integer.MAX_VALUE);
+        KkaLoop.of(cfg(b, 2), samples -> new FakeStages(spark)).run(spark, false, 0);
         assertTrue(Files.exists(b.resolve("iterations/000")));
         assertTrue(Files.notExists(b.resolve("iterations/001")));
         // simulate a crash inside iteration 1: a partial directory is left behind
         Files.createDirectories(b.resolve("iterations/001.partial/prompts"));
-        ObjectNode resumed = KkaLoop.of(cfg(b, 2), new FakeStages(spark)).run(spark, true, Integer.MAX_VALUE);
+        ObjectNode resumed = KkaLoop.of(cfg(b, 2), samples -> new FakeStages(spark)).run(spark, true, Integer.MAX_VALUE);
         for (int t = 0; t <= 2; t++) {
             JsonNode x = straight.get("iterations").get(t);
             JsonNode y = resumed.get("iterations").get(t);
@@ -97,15 +97,15 @@ class KkaLoopTest {
     @Test
     void refusesToOverwriteOrToResumeWithAnotherConfig(@TempDir Path dir) {
         Path run = dir.resolve("run");
-        KkaLoop.of(cfg(run, 1), new FakeStages(spark)).run(spark, false, 0);
+        KkaLoop.of(cfg(run, 1), samples -> new FakeStages(spark)).run(spark, false, 0);
         InvalidInputException fresh = assertThrows(InvalidInputException.class,
-                () -> KkaLoop.of(cfg(run, 1), new FakeStages(spark)).run(spark, false, 0));
+                () -> KkaLoop.of(cfg(run, 1), samples -> new FakeStages(spark)).run(spark, false, 0));
         assertTrue(fresh.getMessage().contains("already holds a run"), fresh.getMessage());
         InvalidInputException other = assertThrows(InvalidInputException.class,
-                () -> KkaLoop.of(cfg(run, 1, "run.seed=99"), new FakeStages(spark)).run(spark, true, 0));
+                () -> KkaLoop.of(cfg(run, 1, "run.seed=99"), samples -> new FakeStages(spark)).run(spark, true, 0));
         assertTrue(other.getMessage().contains("was started with a different config"), other.getMessage());
         // extending the number of iterations is allowed
-        KkaLoop.of(cfg(run, 2), new FakeStages(spark)).run(spark, true, 1);
+        KkaLoop.of(cfg(run, 2), samples -> new FakeStages(spark)).run(spark, true, 1);
         assertTrue(Files.exists(run.resolve("iterations/001")));
     }
 }

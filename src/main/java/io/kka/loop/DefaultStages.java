@@ -1,0 +1,178 @@
+package io.kka.loop;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.kka.config.JobConfig;
+import io.kka.config.LlmConfig;
+import io.kka.config.TuningConfig;
+import io.kka.data.Columns;
+import io.kka.data.Role;
+import io.kka.detect.AnomalyMetrics;
+import io.kka.detect.DeepSadModel;
+import io.kka.detect.DeepSadTrainer;
+import io.kka.detect.SadLabel;
+import io.kka.generate.DescriptionGenerator;
+import io.kka.generate.ImageRenderer;
+import io.kka.generate.PromptBuilder;
+import io.kka.generate.Representatives;
+import io.kka.generate.embedded.EmbeddedDescriptionGenerator;
+import io.kka.generate.embedded.EmbeddedImageRenderer;
+import io.kka.generate.embedded.EmbeddedLanguageModel;
+import io.kka.generate.http.HttpDescriptionGenerator;
+import io.kka.generate.http.HttpImageRenderer;
+import io.kka.store.Fs;
+import io.kka.store.RunLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The stages of a real run, chosen by the config: embedded stand-ins or HTTP endpoints for Eq. 3–4, Deep SAD on
+ * DL4J-on-Spark for Eq. 5, and the configured DPO tuner for Eq. 7.
+ */
+public final class DefaultStages implements Stages {
+    /** run-relative path of the embedded language model before any DPO */
+    static final String INITIAL_LM = "lm-initial";
+
+    private final JobConfig cfg;
+    private final SparkSession spark;
+    private final RunLayout layout;
+    private final Dataset<Row> samples;
+    private final List<String> normalClasses;
+
+    private DefaultStages(JobConfig cfg, SparkSession spark, Dataset<Row> samples, List<String> normalClasses) {
+        this.cfg = cfg;
+        this.spark = spark;
+        this.layout = new RunLayout(cfg.run().dir());
+        this.samples = samples;
+        this.normalClasses = normalClasses;
+    }
+
+    /**
+     * @param cfg     the job config
+     * @param spark   the session
+     * @param samples the run's samples table (the embedded renderer draws from its auxiliary rows)
+     * @return the stages
+     */
+    public static DefaultStages of(JobConfig cfg, SparkSession spark, Dataset<Row> samples) {
+        List<String> normals = new ArrayList<>();
+        samples.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value())).select(Columns.CLASS_NAME).distinct()
+                .collectAsList().forEach(r -> normals.add(r.getString(0)));
+        return new DefaultStages(cfg, spark, samples, List.copyOf(normals));
+    }
+
+    private Configuration conf() {
+        return spark.sparkContext().hadoopConfiguration();
+    }
+
+    @Override
+    public Dataset<Row> representatives(Dataset<Row> trainNormals) {
+        return Representatives.of(cfg.representatives(), cfg.run().seed()).select(trainNormals);
+    }
+
+    @Override
+    public Dataset<Row> prompts(Dataset<Row> representatives, int iteration, long seed) {
+        List<String> examples = new ArrayList<>();
+        // K rows (the representatives): their captions become the prompt's examples
+        for (Row r : representatives.select(Columns.CAPTION).collectAsList()) {
+            if (!r.isNullAt(0)) {
+                examples.add(r.getString(0));
+            }
+        }
+        return PromptBuilder.of(cfg.llm(), conf()).prompts(spark, iteration, examples, seed);
+    }
+
+    @Override
+    public ModelRef initialModel() {
+        if (cfg.llm().provider() == LlmConfig.LlmProvider.OPENAI) {
+            return ModelRef.name(cfg.llm().model());
+        }
+        String uri = layout.path(INITIAL_LM);
+        if (!Fs.exists(uri, conf())) {
+            EmbeddedLanguageModel.pretrain(cfg.llm().embedded(), cfg.run().seed(), conf()).save(uri, conf());
+        }
+        return ModelRef.embedded(INITIAL_LM);
+    }
+
+    @Override
+    public DescriptionGenerator describer(ModelRef lm) {
+        if (cfg.llm().provider() == LlmConfig.LlmProvider.OPENAI) {
+            return HttpDescriptionGenerator.of(spark, cfg.llm().withModel(lm.ref()), normalClasses, layout.cache());
+        }
+        return EmbeddedDescriptionGenerator.of(spark, cfg.llm(), layout.path(lm.ref()), normalClasses);
+    }
+
+    @Override
+    public ImageRenderer renderer() {
+        return switch (cfg.images().provider()) {
+            case EMBEDDED -> EmbeddedImageRenderer.of(samples, cfg.data(), cfg.images());
+            case OPENAI, AUTOMATIC1111 -> HttpImageRenderer.of(spark, cfg.images(), cfg.data(), layout.cache());
+        };
+    }
+
+    @Override
+    public Evaluator fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
+        Dataset<Row> train = SadLabel.withLabelFromRole(trainNormals.select(Columns.SAMPLE_ID, Columns.ROLE,
+                Columns.IMAGE).unionByName(anomalySet.select(Columns.SAMPLE_ID, Columns.ROLE, Columns.IMAGE)));
+        return new SadEvaluator(DeepSadTrainer.of(cfg.evaluator(), seed).fit(train), spark);
+    }
+
+    @Override
+    public Evaluator load(String uri) {
+        return new SadEvaluator(DeepSadModel.load(uri, spark), spark);
+    }
+
+    @Override
+    public Tuner tuner(int iteration, long seed) {
+        TuningConfig t = cfg.tuning();
+        return switch (t.provider()) {
+            case EMBEDDED -> EmbeddedTuner.of(t, seed, layout, conf(), ModelRef.embedded(INITIAL_LM));
+            case OPENAI -> OpenAiDpoTuner.of(t, seed, conf());
+            case COMMAND -> CommandTuner.of(t, conf());
+        };
+    }
+
+    @Override
+    public Map<String, Object> evaluate(Dataset<Row> scoredTest) {
+        AnomalyMetrics.Result r = AnomalyMetrics.of(scoredTest, Columns.SCORE, Columns.LABEL);
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (r.anomalies() == 0 || r.normals() == 0) {
+            return m;
+        }
+        m.put("auroc", r.auroc());
+        m.put("auprc", r.auprc());
+        m.put("test_rows", r.anomalies() + r.normals());
+        m.put("per_class", AnomalyMetrics.aurocPerClass(scoredTest, Columns.SCORE, Columns.LABEL,
+                Columns.CLASS_NAME));
+        return m;
+    }
+
+    /** Deep SAD as the loop's evaluator. */
+    private record SadEvaluator(DeepSadModel model, SparkSession spark) implements Evaluator {
+        @Override
+        public Dataset<Row> score(Dataset<Row> samples) {
+            return model.score(samples);
+        }
+
+        @Override
+        public Dataset<Row> embed(Dataset<Row> samples) {
+            return model.embed(samples);
+        }
+
+        @Override
+        public void save(String uri) {
+            model.save(uri, true, spark.sparkContext().hadoopConfiguration());
+        }
+
+        @Override
+        public String describe() {
+            return "Deep SAD (" + model.architecture() + ", rep " + model.repDim() + ")";
+        }
+    }
+
+}

@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code kka config check|reference}. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Check a config file or print the"
-        + " configuration reference.", subcommands = {ConfigCommand.Check.class, ConfigCommand.Reference.class})
+        + " configuration reference.", subcommands = {ConfigCommand.Check.class, ConfigCommand.Reference.class,
+            ConfigCommand.Schema.class})
 final class ConfigCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -55,6 +56,21 @@ final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             spec.commandLine().getOut().print(ConfigPrinter.reference(JobConfig.class));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** {@code kka config schema}: the JSON Schema of the config file. */
+    @Command(name = "schema", mixinStandardHelpOptions = true,
+            description = "Print the JSON Schema of the config file (data-schemas/config.schema.json).")
+    static final class Schema implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().print(ConfigPrinter.jsonSchema(JobConfig.class));
             spec.commandLine().getOut().flush();
             return 0;
         }

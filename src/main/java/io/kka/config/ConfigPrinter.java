@@ -98,6 +98,84 @@ public final class ConfigPrinter {
         }
     }
 
+    /**
+     * The JSON Schema of the config file, generated from the records: every key optional (defaults fill in),
+     * unknown keys rejected, enums listed, secrets as env:/file: references. {@code data-schemas/config.schema.json}
+     * is this output; a test keeps them equal.
+     *
+     * @param root the root config record
+     * @return the schema as pretty-printed JSON
+     */
+    public static String jsonSchema(Class<? extends Record> root) {
+        com.fasterxml.jackson.databind.node.ObjectNode s = schemaOf(root, ConfigBinder.defaults(root));
+        s.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        s.put("$id", "https://kka.io/schemas/config.schema.json");
+        s.put("title", "KKA job config (YAML; see README, Configuration reference)");
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode schemaOf(Class<?> type, Object defaults) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        o.put("type", "object");
+        o.put("additionalProperties", false);
+        com.fasterxml.jackson.databind.node.ObjectNode props = o.putObject("properties");
+        for (RecordComponent c : type.getRecordComponents()) {
+            Object def = defaults == null ? null : ConfigBinder.accessor(c, defaults);
+            Doc doc = c.getAnnotation(Doc.class);
+            com.fasterxml.jackson.databind.node.ObjectNode p = typeSchema(c.getGenericType(), def);
+            if (doc != null) {
+                p.put("description", doc.value());
+            }
+            props.set(ConfigBinder.Names.snake(c.getName()), p);
+        }
+        return o;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode typeSchema(Type t, Object def) {
+        Class<?> raw = ConfigBinder.rawClass(t);
+        com.fasterxml.jackson.databind.node.ObjectNode p = JSON.createObjectNode();
+        if (raw == SecretRef.class) {
+            p.putArray("type").add("string").add("null");
+            p.put("pattern", "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$");
+            return p;
+        }
+        if (Record.class.isAssignableFrom(raw)) {
+            return schemaOf(raw, def);
+        }
+        if (raw.isEnum()) {
+            var e = p.putArray("enum");
+            for (Object c : raw.getEnumConstants()) {
+                e.add(ConfigBinder.Names.wire((Enum<?>) c));
+            }
+        } else if (List.class.isAssignableFrom(raw)) {
+            p.put("type", "array");
+            p.set("items", typeSchema(((ParameterizedType) t).getActualTypeArguments()[0], null));
+        } else if (Map.class.isAssignableFrom(raw)) {
+            p.put("type", "object");
+            p.set("additionalProperties", typeSchema(((ParameterizedType) t).getActualTypeArguments()[1], null));
+        } else {
+            String name = switch (raw.getSimpleName()) {
+                case "int", "Integer", "long", "Long" -> "integer";
+                case "double", "Double" -> "number";
+                case "boolean", "Boolean" -> "boolean";
+                default -> "string";
+            };
+            if (raw.isPrimitive()) {
+                p.put("type", name);
+            } else {
+                p.putArray("type").add(name).add("null");
+            }
+        }
+        if (def != null) {
+            p.set("default", JSON.valueToTree(toTree(def)));
+        }
+        return p;
+    }
+
     private static String JSON_or_text(Object tree) {
         if (tree instanceof String s) {
             return s;

@@ -86,6 +86,7 @@ public final class EndpointBench {
             }
             server.resetWindow();
             long hitsBefore = server.hits();
+            long chargesBefore = server.charges();
             HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir);
             Dataset<Row> out = gen.describe(prompts(spark, "bench", s.requests(), s.partitions()));
             long t0 = System.nanoTime();
@@ -98,6 +99,9 @@ public final class EndpointBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> m = result(s, agg, usage, server, seconds, spark.sparkContext().defaultParallelism());
             m.put("http_requests", server.hits() - hitsBefore);
+            if (s.faults()) {
+                m.put("server_charges", server.charges() - chargesBefore);
+            }
             if (s.faults() && s.cache()) {
                 // the same stage again, as a rerun or a retried task would: succeeded rows must not be re-sent
                 Map<String, Integer> charged = server.chargedKeyHits();

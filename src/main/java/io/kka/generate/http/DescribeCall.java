@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -20,6 +21,7 @@ import org.apache.spark.sql.RowFactory;
  */
 final class DescribeCall implements PartitionCaller.RowCall {
     private static final long serialVersionUID = 1L;
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private final Endpoint endpoint;
     private final ChatProtocol protocol;
     private final List<String> normalClasses;
@@ -53,7 +55,7 @@ final class DescribeCall implements PartitionCaller.RowCall {
         }
         Map<String, String> unique = new LinkedHashMap<>();
         contents.forEach(c -> DescriptionParser.parse(c)
-                .forEach(d -> unique.putIfAbsent(d.toLowerCase(Locale.ROOT).replaceAll("\\s+", " "), d)));
+                .forEach(d -> unique.putIfAbsent(SPACES.matcher(d.toLowerCase(Locale.ROOT)).replaceAll(" "), d)));
         List<String> kept = new ArrayList<>();
         int dropped = 0;
         for (String d : unique.values()) {

@@ -80,27 +80,28 @@ public final class EndpointBench {
                     "llm.http.cache=" + s.cache())).llm();
             String cacheDir = cache == null ? null : cache.toUri().toString();
             if (s.warmup() > 0) {
-                HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
-                        .describe(prompts(spark, "warmup", s.warmup(), s.partitions())).count();
+                // the same plan as the measured run, so that its code generation is not measured either
+                summarize(HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
+                        .describe(prompts(spark, "warmup", s.warmup(), s.partitions())));
             }
             server.resetWindow();
             long hitsBefore = server.hits();
+            long chargesBefore = server.charges();
             HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir);
             Dataset<Row> out = gen.describe(prompts(spark, "bench", s.requests(), s.partitions()));
             long t0 = System.nanoTime();
             Row agg;
             StageMeter.Snapshot usage;
             try (ProgressReporter p = ProgressReporter.start(spark.sparkContext(), gen.meter(), s.requests(), 5000)) {
-                // rows holding a paid reply: the usage of a reply sits on one row of its prompt
-                agg = out.agg(count("*"), countDistinct(col("prompt_id")),
-                        count(when(col("error").isNull(), 1)), count(when(col("error").isNotNull(), 1)),
-                        count(when(col("usage.requests").gt(0).and(col("error").isNull()
-                                .or(col("error.status").equalTo(200))), 1))).first();
+                agg = summarize(out);
                 usage = p.current();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> m = result(s, agg, usage, server, seconds, spark.sparkContext().defaultParallelism());
             m.put("http_requests", server.hits() - hitsBefore);
+            if (s.faults()) {
+                m.put("server_charges", server.charges() - chargesBefore);
+            }
             if (s.faults() && s.cache()) {
                 // the same stage again, as a rerun or a retried task would: succeeded rows must not be re-sent
                 Map<String, Integer> charged = server.chargedKeyHits();
@@ -114,6 +115,14 @@ public final class EndpointBench {
                 Fs.delete(cache.toUri().toString(), spark.sparkContext().hadoopConfiguration());
             }
         }
+    }
+
+    /** @return rows, distinct prompts, ok rows, error rows, rows holding a paid reply (one row per reply) */
+    private static Row summarize(Dataset<Row> out) {
+        return out.agg(count("*"), countDistinct(col("prompt_id")),
+                count(when(col("error").isNull(), 1)), count(when(col("error").isNotNull(), 1)),
+                count(when(col("usage.requests").gt(0).and(col("error").isNull()
+                        .or(col("error.status").equalTo(200))), 1))).first();
     }
 
     private static Dataset<Row> prompts(SparkSession spark, String name, int n, int partitions) {

@@ -25,12 +25,12 @@ import java.util.concurrent.TimeoutException;
 final class HttpAttempt {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MESSAGE = 300;
-    private final Endpoint endpoint;
+    private final java.net.URI uri;
     private final HttpClient client;
     private final SecretRef.Secret secret;
 
     HttpAttempt(Endpoint endpoint, HttpClient client, SecretRef.Secret secret) {
-        this.endpoint = endpoint;
+        this.uri = endpoint.uri();
         this.client = client;
         this.secret = secret;
     }
@@ -59,7 +59,7 @@ final class HttpAttempt {
         if (timeoutMs <= 0) {
             return new Outcome(-1, null, "stage deadline passed", false, Optional.empty());
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.uri())
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(timeoutMs))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")

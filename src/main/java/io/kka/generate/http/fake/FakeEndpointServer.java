@@ -1,28 +1,17 @@
 package io.kka.generate.http.fake;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.kka.data.SplitHash;
 import io.kka.generate.http.StableIds;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback fake of OpenAI chat completions ({@code /v1/chat/completions}), the OpenAI images API
@@ -34,9 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * well-formed body (a normal reply, empty choices or truncated images), each counted once the reply was written.
  */
 public final class FakeEndpointServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int RECORDED = 256;
-
     static {
         // the JDK server leaves Nagle's algorithm on, and with the client's delayed ACKs a reply written in two
         // parts (headers, body) waits ~40 ms; read once, when the server classes load
@@ -45,15 +31,9 @@ public final class FakeEndpointServer implements AutoCloseable {
         }
     }
 
-    private final Options options;
     private final HttpServer server;
     private final ExecutorService pool;
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong firstHitNanos = new AtomicLong(Long.MAX_VALUE);
-    private final AtomicLong lastReplyNanos = new AtomicLong(Long.MIN_VALUE);
-    private final Map<String, AtomicInteger> hitsByKey = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> chargesByKey = new ConcurrentHashMap<>();
-    private final Deque<Recorded> recorded = new ArrayDeque<>();
+    private final FakeLedger ledger = new FakeLedger();
 
     /**
      * Server options.
@@ -114,7 +94,6 @@ public final class FakeEndpointServer implements AutoCloseable {
     }
 
     private FakeEndpointServer(Options options) throws IOException {
-        this.options = options;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(options.threads(), r -> {
@@ -123,7 +102,7 @@ public final class FakeEndpointServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(pool);
-        server.createContext("/", this::handle);
+        server.createContext("/", new FakeHandler(options, ledger));
         server.start();
     }
 
@@ -148,30 +127,27 @@ public final class FakeEndpointServer implements AutoCloseable {
 
     /** @return requests received */
     public long hits() {
-        return hits.get();
+        return ledger.hits();
     }
 
     /** @return seconds from the first request received to the last reply written (0 before any reply) */
     public double busySeconds() {
-        long first = firstHitNanos.get();
-        long last = lastReplyNanos.get();
-        return last > first ? (last - first) / 1e9 : 0.0;
+        return ledger.busySeconds();
     }
 
     /** Forgets the timing window (hit and charge counts stay), e.g. after a warm-up. */
     public void resetWindow() {
-        firstHitNanos.set(Long.MAX_VALUE);
-        lastReplyNanos.set(Long.MIN_VALUE);
+        ledger.resetWindow();
     }
 
     /** @return distinct request keys received */
     public int keys() {
-        return hitsByKey.size();
+        return ledger.keys();
     }
 
     /** @return well-formed 200 replies written */
     public long charges() {
-        return chargesByKey.values().stream().mapToLong(AtomicInteger::get).sum();
+        return ledger.charges();
     }
 
     /**
@@ -182,18 +158,12 @@ public final class FakeEndpointServer implements AutoCloseable {
      * @return request keys charged more than once
      */
     public long keysChargedTwice() {
-        return chargesByKey.values().stream().filter(c -> c.get() > 1).count();
+        return ledger.keysChargedTwice();
     }
 
     /** @return the hit count of every key charged so far, to compare with {@link #hitsSince(Map)} later */
     public Map<String, Integer> chargedKeyHits() {
-        Map<String, Integer> m = new java.util.HashMap<>();
-        chargesByKey.forEach((k, c) -> {
-            if (c.get() > 0) {
-                m.put(k, hitsByKey.get(k).get());
-            }
-        });
-        return m;
+        return ledger.chargedKeyHits();
     }
 
     /**
@@ -201,12 +171,12 @@ public final class FakeEndpointServer implements AutoCloseable {
      * @return requests received since then for the keys of the snapshot (re-requests of charged replies)
      */
     public long hitsSince(Map<String, Integer> snapshot) {
-        return snapshot.entrySet().stream().mapToLong(e -> hitsByKey.get(e.getKey()).get() - e.getValue()).sum();
+        return ledger.hitsSince(snapshot);
     }
 
     /** @return the last requests received (up to 256), oldest first */
-    public synchronized List<Recorded> recorded() {
-        return new ArrayList<>(recorded);
+    public List<Recorded> recorded() {
+        return ledger.recorded();
     }
 
     /**
@@ -215,129 +185,6 @@ public final class FakeEndpointServer implements AutoCloseable {
      */
     public static String key(byte[] body) {
         return StableIds.of(new String(body, StandardCharsets.UTF_8));
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            String key = key(body);
-            int hit = hitsByKey.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement();
-            hits.incrementAndGet();
-            firstHitNanos.accumulateAndGet(System.nanoTime(), Math::min);
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            record(new Recorded(ex.getRequestURI().getPath(), auth, new String(body, StandardCharsets.UTF_8), key,
-                    hit, System.currentTimeMillis()));
-            serve(ex, body, key, hit, auth);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void serve(HttpExchange ex, byte[] body, String key, int hit, String auth)
-            throws IOException, InterruptedException {
-        String path = ex.getRequestURI().getPath();
-        boolean chat = path.equals("/v1/chat/completions");
-        boolean openAiImages = path.equals("/v1/images/generations");
-        if (!chat && !openAiImages && !path.equals("/sdapi/v1/txt2img") || !"POST".equals(ex.getRequestMethod())) {
-            send(ex, 404, FakeReplies.error("not_found", ex.getRequestMethod() + " " + path), null);
-            return;
-        }
-        if (options.apiKey() != null && !("Bearer " + options.apiKey()).equals(auth)) {
-            send(ex, 401, FakeReplies.error("invalid_request_error", "Incorrect API key provided: " + auth), null);
-            return;
-        }
-        JsonNode req;
-        try {
-            req = JSON.readTree(body);
-        } catch (IOException e) {
-            send(ex, 400, FakeReplies.error("invalid_request_error", "body is not JSON"), null);
-            return;
-        }
-        String missing = missing(req, chat, openAiImages);
-        if (missing != null) {
-            send(ex, 400, FakeReplies.error("invalid_request_error", "missing required field " + missing), null);
-            return;
-        }
-        FaultMix.Fault fault = fault(key, hit);
-        Thread.sleep(options.faults().latencyMs());
-        respond(ex, req, key, fault, chat, openAiImages);
-    }
-
-    private void respond(HttpExchange ex, JsonNode req, String key, FaultMix.Fault fault, boolean chat,
-            boolean openAiImages) throws IOException, InterruptedException {
-        switch (fault) {
-            case RATE_LIMITED -> {
-                ex.getResponseHeaders().set("Retry-After", retryAfter());
-                send(ex, 429, FakeReplies.error("rate_limit_exceeded", "Rate limit reached, retry later"), null);
-            }
-            case SERVER_ERROR -> send(ex, 503, FakeReplies.error("server_error", "The server is overloaded"), null);
-            case BAD_REQUEST -> send(ex, 400, FakeReplies.error("invalid_request_error", "unsupported value"), null);
-            case HANG -> Thread.sleep(options.faults().hangMs());
-            case RESET -> {
-                // closing the exchange without a response drops the connection
-            }
-            case MALFORMED -> send(ex, 200, "{\"choices\": [{\"message\": {\"content\": \"1. a cut".getBytes(
-                    StandardCharsets.UTF_8), null);
-            default -> {
-                boolean empty = fault == FaultMix.Fault.EMPTY;
-                byte[] reply = chat ? FakeReplies.chat(req, key, options.chatLines(), options.descriptionsPerReply(),
-                        empty) : FakeReplies.images(openAiImages, req, key, options.imageSide(), empty,
-                        fault == FaultMix.Fault.TRUNCATED);
-                send(ex, 200, reply, key);
-            }
-        }
-    }
-
-    private String retryAfter() {
-        double s = options.faults().retryAfterS();
-        return s == Math.rint(s) ? String.valueOf((long) s) : String.format(Locale.ROOT, "%.3f", s);
-    }
-
-    private static String missing(JsonNode req, boolean chat, boolean openAiImages) {
-        if (chat) {
-            return !req.path("model").isTextual() ? "model" : !req.path("messages").isArray() ? "messages" : null;
-        }
-        return !req.path("prompt").isTextual() ? "prompt" : openAiImages && !req.path("model").isTextual()
-                ? "model" : null;
-    }
-
-    private FaultMix.Fault fault(String key, int hit) {
-        FaultMix f = options.faults();
-        if (hit < f.script().size()) {
-            return f.script().get(hit);
-        }
-        double u = (SplitHash.mix(f.seed() * 0x9E3779B97F4A7C15L ^ key.hashCode() * 31L + hit) >>> 11) * 0x1.0p-53;
-        double[] p = {f.p429(), f.p5xx(), f.pHang(), f.pMalformed(), f.pEmpty(), f.pTruncated()};
-        FaultMix.Fault[] kinds = {FaultMix.Fault.RATE_LIMITED, FaultMix.Fault.SERVER_ERROR, FaultMix.Fault.HANG,
-            FaultMix.Fault.MALFORMED, FaultMix.Fault.EMPTY, FaultMix.Fault.TRUNCATED};
-        double acc = 0;
-        for (int i = 0; i < p.length; i++) {
-            acc += p[i];
-            if (u < acc) {
-                return kinds[i];
-            }
-        }
-        return FaultMix.Fault.OK;
-    }
-
-    private void send(HttpExchange ex, int status, byte[] body, String chargedKey) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
-        long written = System.nanoTime();
-        lastReplyNanos.accumulateAndGet(written, Math::max);
-        if (chargedKey != null) {
-            chargesByKey.computeIfAbsent(chargedKey, k -> new AtomicInteger()).incrementAndGet();
-        }
-    }
-
-    private synchronized void record(Recorded r) {
-        if (recorded.size() == RECORDED) {
-            recorded.removeFirst();
-        }
-        recorded.addLast(r);
     }
 
     /** Stops the server and its threads (a hanging exchange is interrupted). */

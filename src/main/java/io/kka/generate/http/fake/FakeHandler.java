@@ -1,0 +1,132 @@
+package io.kka.generate.http.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.kka.data.SplitHash;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** The fake server's request handling: routing, auth, validation, latency, then a reply or a fault. */
+final class FakeHandler implements HttpHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final FakeEndpointServer.Options options;
+    private final FakeLedger ledger;
+
+    FakeHandler(FakeEndpointServer.Options options, FakeLedger ledger) {
+        this.options = options;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String key = FakeEndpointServer.key(body);
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            int hit = ledger.hit(key, ex.getRequestURI().getPath(), auth, body);
+            serve(ex, body, key, hit, auth);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void serve(HttpExchange ex, byte[] body, String key, int hit, String auth)
+            throws IOException, InterruptedException {
+        String path = ex.getRequestURI().getPath();
+        boolean chat = path.equals("/v1/chat/completions");
+        boolean openAiImages = path.equals("/v1/images/generations");
+        if (!chat && !openAiImages && !path.equals("/sdapi/v1/txt2img") || !"POST".equals(ex.getRequestMethod())) {
+            send(ex, 404, FakeReplies.error("not_found", ex.getRequestMethod() + " " + path), null);
+            return;
+        }
+        if (options.apiKey() != null && !("Bearer " + options.apiKey()).equals(auth)) {
+            send(ex, 401, FakeReplies.error("invalid_request_error", "Incorrect API key provided: " + auth), null);
+            return;
+        }
+        JsonNode req;
+        try {
+            req = JSON.readTree(body);
+        } catch (IOException e) {
+            send(ex, 400, FakeReplies.error("invalid_request_error", "body is not JSON"), null);
+            return;
+        }
+        String missing = missing(req, chat, openAiImages);
+        if (missing != null) {
+            send(ex, 400, FakeReplies.error("invalid_request_error", "missing required field " + missing), null);
+            return;
+        }
+        FaultMix.Fault fault = fault(key, hit);
+        Thread.sleep(options.faults().latencyMs());
+        respond(ex, req, key, fault, chat, openAiImages);
+    }
+
+    private void respond(HttpExchange ex, JsonNode req, String key, FaultMix.Fault fault, boolean chat,
+            boolean openAiImages) throws IOException, InterruptedException {
+        switch (fault) {
+            case RATE_LIMITED -> {
+                ex.getResponseHeaders().set("Retry-After", retryAfter());
+                send(ex, 429, FakeReplies.error("rate_limit_exceeded", "Rate limit reached, retry later"), null);
+            }
+            case SERVER_ERROR -> send(ex, 503, FakeReplies.error("server_error", "The server is overloaded"), null);
+            case BAD_REQUEST -> send(ex, 400, FakeReplies.error("invalid_request_error", "unsupported value"), null);
+            case HANG -> Thread.sleep(options.faults().hangMs());
+            case RESET -> {
+                // closing the exchange without a response drops the connection
+            }
+            case MALFORMED -> send(ex, 200, "{\"choices\": [{\"message\": {\"content\": \"1. a cut".getBytes(
+                    StandardCharsets.UTF_8), null);
+            default -> {
+                boolean empty = fault == FaultMix.Fault.EMPTY;
+                byte[] reply = chat ? FakeReplies.chat(req, key, options.chatLines(), options.descriptionsPerReply(),
+                        empty) : FakeReplies.images(openAiImages, req, key, options.imageSide(), empty,
+                        fault == FaultMix.Fault.TRUNCATED);
+                send(ex, 200, reply, key);
+            }
+        }
+    }
+
+    private String retryAfter() {
+        double s = options.faults().retryAfterS();
+        return s == Math.rint(s) ? String.valueOf((long) s) : String.format(Locale.ROOT, "%.3f", s);
+    }
+
+    private static String missing(JsonNode req, boolean chat, boolean openAiImages) {
+        if (chat) {
+            return !req.path("model").isTextual() ? "model" : !req.path("messages").isArray() ? "messages" : null;
+        }
+        return !req.path("prompt").isTextual() ? "prompt" : openAiImages && !req.path("model").isTextual()
+                ? "model" : null;
+    }
+
+    private FaultMix.Fault fault(String key, int hit) {
+        FaultMix f = options.faults();
+        if (hit < f.script().size()) {
+            return f.script().get(hit);
+        }
+        double u = (SplitHash.mix(f.seed() * 0x9E3779B97F4A7C15L ^ key.hashCode() * 31L + hit) >>> 11) * 0x1.0p-53;
+        double[] p = {f.p429(), f.p5xx(), f.pHang(), f.pMalformed(), f.pEmpty(), f.pTruncated()};
+        FaultMix.Fault[] kinds = {FaultMix.Fault.RATE_LIMITED, FaultMix.Fault.SERVER_ERROR, FaultMix.Fault.HANG,
+            FaultMix.Fault.MALFORMED, FaultMix.Fault.EMPTY, FaultMix.Fault.TRUNCATED};
+        double acc = 0;
+        for (int i = 0; i < p.length; i++) {
+            acc += p[i];
+            if (u < acc) {
+                return kinds[i];
+            }
+        }
+        return FaultMix.Fault.OK;
+    }
+
+    private void send(HttpExchange ex, int status, byte[] body, String chargedKey) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+        ledger.replied(chargedKey);
+    }
+}

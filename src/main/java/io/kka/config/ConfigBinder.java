@@ -284,15 +284,20 @@ public final class ConfigBinder {
         private Names() {
         }
 
-        /** @return {@code batchSizePerWorker} as {@code batch_size_per_worker} */
+        /** @return {@code batchSizePerWorker} as {@code batch_size_per_worker}, {@code pricePer1kInput} as
+         *     {@code price_per_1k_input} */
         public static String snake(String camel) {
             StringBuilder sb = new StringBuilder();
+            char prev = 0;
             for (char ch : camel.toCharArray()) {
                 if (Character.isUpperCase(ch)) {
                     sb.append('_').append(Character.toLowerCase(ch));
+                } else if (Character.isDigit(ch) && Character.isLetter(prev)) {
+                    sb.append('_').append(ch);  // pricePer1kInput → price_per_1k_input
                 } else {
                     sb.append(ch);
                 }
+                prev = ch;
             }
             return sb.toString();
         }

@@ -56,7 +56,7 @@ public final class PromptTemplate implements Serializable {
      */
     public static PromptTemplate load(String uri, Configuration conf) {
         try {
-            return of(uri, Fs.readString(uri, conf));
+            return of(uri, Fs.readShipped(uri, conf));
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ConfigException("llm.prompt_template", "must name a readable template file",
                     uri + " (" + e.getClass().getSimpleName() + ")");

@@ -53,6 +53,30 @@ public final class Fs {
         return new String(readBytes(uri, conf), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads a file the job ships with (prompt templates, knowledge corpora, lexicons): from the file system if it
+     * exists there, else — for a relative path such as {@code conf/prompts/kka.txt} — from the same path inside
+     * the application jar, so that cluster deploy modes work without shipping {@code conf/} with {@code --files}.
+     *
+     * @param uri  a path or Hadoop FS URI
+     * @param conf Hadoop configuration
+     * @return the text
+     * @throws IOException if neither exists
+     */
+    public static String readShipped(String uri, Configuration conf) throws IOException {
+        if (exists(uri, conf)) {
+            return readString(uri, conf);
+        }
+        if (!uri.contains(":") && !uri.startsWith("/")) {
+            try (InputStream in = Fs.class.getResourceAsStream("/" + uri)) {
+                if (in != null) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new java.io.FileNotFoundException(uri + " does not exist (neither on the file system nor in the jar)");
+    }
+
     /** Writes a small file atomically (temporary sibling, then rename). */
     public static void writeString(String uri, String text, Configuration conf) {
         writeBytes(uri, text.getBytes(StandardCharsets.UTF_8), conf);

@@ -33,7 +33,7 @@ public record KnowledgeCorpus(String name, List<String> lines, List<Integer> gro
      */
     public static KnowledgeCorpus load(String uri, Configuration conf) {
         try {
-            return parse(Fs.readString(uri, conf), uri);
+            return parse(Fs.readShipped(uri, conf), uri);
         } catch (IOException e) {
             throw new InvalidInputException("llm.embedded.knowledge: cannot read " + uri + " (" + e.getMessage()
                     + ")");

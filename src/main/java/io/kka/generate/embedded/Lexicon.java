@@ -44,7 +44,7 @@ public final class Lexicon implements Serializable {
      */
     public static Lexicon load(String uri, Configuration conf) {
         try {
-            return parse(Fs.readString(uri, conf), uri);
+            return parse(Fs.readShipped(uri, conf), uri);
         } catch (IOException e) {
             throw new InvalidInputException("images.embedded.lexicon: cannot read " + uri + " (" + e.getMessage()
                     + ")");

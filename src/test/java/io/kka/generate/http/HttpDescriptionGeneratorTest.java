@@ -47,8 +47,8 @@ class HttpDescriptionGeneratorTest {
                 .withApiKey(HttpTestKit.SECRET))) {
             JobConfig cfg = HttpTestKit.config("llm.base_url=" + s.openAiBaseUrl(), "llm.n=2", "llm.stop=[END]",
                     "llm.system_prompt=You write short descriptions.", "llm.prompts_per_iteration=3",
-                    "llm.api_key=" + HttpTestKit.secretRef(dir), "llm.price_per1k_input=1.0",
-                    "llm.price_per1k_output=2.0");
+                    "llm.api_key=" + HttpTestKit.secretRef(dir), "llm.price_per_1k_input=1.0",
+                    "llm.price_per_1k_output=2.0");
             List<Row> in = prompts(cfg).collectAsList();
             HttpDescriptionGenerator gen = generator(cfg, null);
             List<Row> out = gen.describe(prompts(cfg)).collectAsList();

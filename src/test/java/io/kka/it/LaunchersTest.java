@@ -50,21 +50,23 @@ class LaunchersTest {
     void kkaSubmitCallsSparkSubmitFromPath(@TempDir Path tmp) throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         script(bin, "spark-submit", "echo \"real spark-submit: $*\"");
+        String jar = Files.createFile(tmp.resolve("app.jar")).toString();
         Shell.Result r = kkaSubmit(tmp, Map.of("PATH", bin + ":" + System.getenv("PATH")), "--master", "yarn",
-                "app.jar", "ingest", "x.yaml");
+                jar, "ingest", "x.yaml");
         assertEquals(0, r.exit(), r.output());
-        assertEquals("real spark-submit: --master yarn app.jar ingest x.yaml", r.output().strip());
+        assertEquals("real spark-submit: --master yarn " + jar + " ingest x.yaml", r.output().strip());
     }
 
     @Test
     void builtinModeRunsSparkSubmitWithDriverJvmOptions(@TempDir Path tmp) throws Exception {
         Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
         script(jdk, "java", "printf '%s\\n' \"$@\"");
+        String jar = Files.createFile(tmp.resolve("app.jar")).toString();
         Shell.Result r = kkaSubmit(tmp, Map.of("KKA_SPARK_SUBMIT", "builtin",
                 "JAVA_HOME", tmp.resolve("jdk").toString(), "KKA_SPARK_CLASSPATH", "/spark/jars/*"),
                 "--master", "local[2]", "--driver-memory", "3g", "--driver-java-options", "-Da=1 -Db=2",
                 "--conf", "spark.driver.extraClassPath=/extra.jar", "--verbose", "--class", "io.kka.cli.Kka",
-                "app.jar", "ingest", "--driver-memory", "9g");
+                jar, "ingest", "--driver-memory", "9g");
         assertEquals(0, r.exit(), r.output());
         List<String> argv = r.output().lines().toList();
         assertEquals("-Xmx3g", argv.get(0));
@@ -74,7 +76,30 @@ class LaunchersTest {
         assertEquals(List.of("-Da=1", "-Db=2"), argv.subList(cp - 2, cp));
         assertEquals(List.of("/extra.jar:/spark/jars/*", "org.apache.spark.deploy.SparkSubmit", "--master",
                 "local[2]", "--driver-memory", "3g", "--driver-java-options", "-Da=1 -Db=2", "--conf",
-                "spark.driver.extraClassPath=/extra.jar", "--verbose", "--class", "io.kka.cli.Kka", "app.jar", "ingest",
+                "spark.driver.extraClassPath=/extra.jar", "--verbose", "--class", "io.kka.cli.Kka", jar, "ingest",
                 "--driver-memory", "9g"), argv.subList(cp + 1, argv.size()));
+    }
+
+    @Test
+    void invalidOptionsFailFastWithoutStartingAJvm(@TempDir Path tmp) throws Exception {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        script(jdk, "java", "echo JVM-STARTED");
+        Map<String, String> env = Map.of("KKA_SPARK_SUBMIT", "builtin", "JAVA_HOME", tmp.resolve("jdk").toString(),
+                "KKA_SPARK_CLASSPATH", "/spark/jars/*");
+        String jar = Files.createFile(tmp.resolve("app.jar")).toString();
+        String[][] cases = {
+            {"kka-submit: --executor-memroy is not a spark-submit option (see spark-submit --help)",
+                "--executor-memroy", "1g", jar, "run", "c.yaml"},
+            {"kka-submit: application jar " + tmp.resolve("missing.jar") + " does not exist (build it with: mvn -B"
+                + " -DskipTests package)", "--master", "local[2]", tmp.resolve("missing.jar").toString(), "run"},
+            {"kka-submit: 'rnu' is not a kka command (one of: ingest run generate report config bench help )",
+                jar, "rnu", "c.yaml"},
+            {"kka-submit: --master needs a value", "--master"},
+        };
+        for (String[] c : cases) {
+            Shell.Result r = kkaSubmit(tmp, env, java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.exit(), r.output());
+            assertEquals(c[0], r.output().strip());
+        }
     }
 }

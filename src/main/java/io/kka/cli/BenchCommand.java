@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints a table and, as its last line, one JSON object.",
-        subcommands = {BenchDetectorsCommand.class, BenchTrainCommand.class, BenchEndpointsCommand.class
+        subcommands = {BenchDetectorsCommand.class, BenchTrainCommand.class, BenchEndpointsCommand.class,
+            BenchKkaCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -82,9 +82,11 @@ class KillResumeIT {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 out.append(line).append('\n');
-                if (killMarker != null && !killed && line.contains(killMarker)) {
-                    p.destroyForcibly();
+                if (killMarker != null && line.contains(killMarker)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();  // SIGKILL: no shutdown hook, no cleanup — a crash
                     killed = true;
+                    break;
                 }
             }
         }

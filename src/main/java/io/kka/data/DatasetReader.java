@@ -38,4 +38,20 @@ public interface DatasetReader {
             case UCM_CAPTIONS -> new io.kka.data.readers.UcmCaptionsReader(cfg);
         };
     }
+
+    /**
+     * Checks that {@code data.path} exists, with a message that says what the reader expected there.
+     *
+     * @param path     the configured path
+     * @param conf     Hadoop configuration
+     * @param expected what should be there, e.g. "imgs/ and dataset.json"
+     * @return the path
+     * @throws InvalidInputException naming the key and the path
+     */
+    static String requirePath(String path, org.apache.hadoop.conf.Configuration conf, String expected) {
+        if (!io.kka.store.Fs.exists(path, conf)) {
+            throw new InvalidInputException("data.path " + path + " does not exist (expected " + expected + ")");
+        }
+        return path;
+    }
 }

@@ -78,11 +78,8 @@ public final class Cifar100Reader implements DatasetReader {
 
     /** @return the folder holding the binary files: data.path or data.path/cifar-100-binary */
     private String dir(Configuration conf) {
-        String p = cfg.path();
-        if (!Fs.exists(p, conf)) {
-            throw new InvalidInputException("data.path " + p + " does not exist (expected the cifar-100-binary"
-                    + " folder of the CIFAR-100 binary version)");
-        }
+        String p = DatasetReader.requirePath(cfg.path(), conf, "the cifar-100-binary folder of the CIFAR-100"
+                + " binary version");
         String nested = Fs.child(p, "cifar-100-binary");
         return Fs.exists(Fs.child(p, "train.bin"), conf) || !Fs.exists(nested, conf) ? p : nested;
     }

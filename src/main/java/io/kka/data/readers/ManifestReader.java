@@ -60,10 +60,7 @@ public final class ManifestReader implements DatasetReader {
     /** @return one reference per manifest row, parsed on executors */
     JavaRDD<ImageRef> refs(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        String uri = cfg.path();
-        if (!Fs.exists(uri, conf)) {
-            throw new InvalidInputException("data.path " + uri + " does not exist (the manifest file)");
-        }
+        String uri = DatasetReader.requirePath(cfg.path(), conf, "the manifest file");
         Path p = Fs.fs(uri, conf).makeQualified(new Path(uri));
         ManifestRows rows = new ManifestRows(p.getName(), p.getParent().toString());
         String format = TextLines.formatName(uri);

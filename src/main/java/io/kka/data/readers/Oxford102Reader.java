@@ -56,11 +56,8 @@ public final class Oxford102Reader implements DatasetReader {
     @Override
     public Dataset<Row> read(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        String root = cfg.path();
-        if (!Fs.exists(root, conf)) {
-            throw new InvalidInputException("data.path " + root + " does not exist (expected jpg/, imagelabels.mat,"
-                    + " setid.mat and optionally text_c10/)");
-        }
+        String root = DatasetReader.requirePath(cfg.path(), conf, "jpg/, imagelabels.mat, setid.mat and"
+                + " optionally text_c10/");
         double[] labels = variable(Fs.child(root, "imagelabels.mat"), "labels", conf);
         String[] split = new String[labels.length + 1];
         String setid = Fs.child(root, "setid.mat");

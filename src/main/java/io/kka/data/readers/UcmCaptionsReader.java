@@ -51,11 +51,7 @@ public final class UcmCaptionsReader implements DatasetReader {
     @Override
     public Dataset<Row> read(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        String root = cfg.path();
-        if (!Fs.exists(root, conf)) {
-            throw new InvalidInputException("data.path " + root + " does not exist (expected imgs/ and"
-                    + " dataset.json)");
-        }
+        String root = DatasetReader.requirePath(cfg.path(), conf, "imgs/ and dataset.json");
         String json = Fs.child(root, "dataset.json");
         if (!Fs.exists(json, conf)) {
             throw new InvalidInputException(json + " does not exist (the UCM-Captions annotations)");

@@ -117,7 +117,7 @@ class ManifestReaderTest {
                 .endsWith("manifest.txt: a manifest must end in .csv, .jsonl, .ndjson, .json or .parquet (optionally"
                         + " .gz for text)"));
         Path nope = dir.resolve("meta/nope.csv");
-        assertEquals("data.path " + nope + " does not exist (the manifest file)", assertThrows(
+        assertEquals("data.path " + nope + " does not exist (expected the manifest file)", assertThrows(
                 InvalidInputException.class, () -> read(nope)).getMessage());
     }
 }

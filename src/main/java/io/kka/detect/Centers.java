@@ -51,7 +51,7 @@ final class Centers {
                     acc[repDim] += b.size();
                 }
                 return List.of(acc).iterator();
-            }).reduce(Centers::add);
+            }).collect().stream().reduce(Centers::add).orElseThrow(); // partition order: bit-reproducible sums
             long n = (long) sums[repDim];
             if (n == 0) {
                 throw new InvalidInputException("no training normals: every row has sad_label -1; Deep SAD needs"

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -59,9 +60,10 @@ final class Examples {
         boolean hasId = Arrays.asList(train.columns()).contains(Columns.SAMPLE_ID);
         Dataset<Row> slim = train.select(col(Columns.IMAGE), col(SadLabel.COLUMN).cast("int"),
                 hasId ? col(Columns.SAMPLE_ID) : org.apache.spark.sql.functions.lit("?"));
-        if (slim.rdd().getNumPartitions() != partitions) {
-            slim = slim.repartition(partitions);
-        }
+        // hash partitioning and a sort make each worker's rows and their order independent of shuffle fetch
+        // order, so that the same data and seed train bit-identical networks (the minibatch shuffle is seeded)
+        Column key = hasId ? col(Columns.SAMPLE_ID) : org.apache.spark.sql.functions.xxhash64(col(Columns.IMAGE));
+        slim = slim.repartition(partitions, key).sortWithinPartitions(key);
         return slim.javaRDD().map(r -> {
             String id = r.getString(2);
             if (r.isNullAt(1)) {

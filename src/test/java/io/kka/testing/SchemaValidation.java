@@ -31,10 +31,16 @@ public final class SchemaValidation {
     /** @return the schema {@code data-schemas/<name>} */
     public static JsonSchema schema(String name) throws IOException {
         // schemas refer to each other by their https://kka.io/schemas/ ids: resolve those to the local files
-        String local = projectDir().toAbsolutePath().resolve("data-schemas").toUri().toString();
+        // (this validator version maps whole URIs, not prefixes, so map every file)
+        Path dir = projectDir().toAbsolutePath().resolve("data-schemas");
+        java.util.Map<String, String> mappings = new java.util.HashMap<>();
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".schema.json")).forEach(f -> mappings.put(
+                    "https://kka.io/schemas/" + f.getFileName(), f.toUri().toString()));
+        }
         JsonSchemaFactory factory = JsonSchemaFactory.builder(
                 JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
-                .addUriMappings(java.util.Map.of("https://kka.io/schemas/", local)).build();
+                .addUriMappings(mappings).build();
         try (InputStream in = Files.newInputStream(projectDir().resolve("data-schemas").resolve(name))) {
             return factory.getSchema(in);
         }

@@ -158,8 +158,9 @@ final class BenchDetectorsCommand implements Callable<Integer> {
         private BenchReport() {
         }
 
-        static double pct(double v) {
-            return Math.round(v * 1000) / 10.0;
+        /** @return v in percent with one decimal, or null for NaN (one task has no CI) */
+        static Double pct(double v) {
+            return Double.isNaN(v) ? null : Math.round(v * 1000) / 10.0;
         }
 
         static void print(PrintWriter w, List<String> names, List<String> normal, List<OneClassBench.Result> results,

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kka", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "KKA on Spark: anomaly-related knowledge from LLMs for vision anomaly detection.",
-        subcommands = {IngestCommand.class, ConfigCommand.class, BenchCommand.class,
+        subcommands = {IngestCommand.class, ConfigCommand.class, TrainCommand.class, ScoreCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Kka implements Runnable {
     @CommandLine.Spec

@@ -137,7 +137,7 @@ public final class DeepSadModel implements Serializable {
         var bc = sc.broadcast(this);
         String[] cols = in.columns();
         JavaRDD<Row> out = in.javaRDD().mapPartitions(new EmbedRows(bc, mode, EmbedRows.indexOf(cols, Columns.IMAGE),
-                EmbedRows.indexOf(cols, Columns.SAMPLE_ID)));
+                EmbedRows.indexOf(cols, Columns.SAMPLE_ID), ThreadLimit.resolve(0, sc)));
         return spark.createDataFrame(out, in.schema().add(column,
                 mode == EmbedRows.Mode.SCORE ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false));
     }

@@ -36,7 +36,7 @@ class DeepSadTrainerTest {
         EvaluatorConfig d = EvaluatorConfig.defaults();
         // small batches: enough updates for batch-norm running statistics (used when scoring) to settle
         return new EvaluatorConfig(d.network(), 0, 1.0, 1e-6, 0.1, epochs, 1e-3, 1e-6, List.of(epochs - 1), 8, 2, 5,
-                d.pretrain());
+                0, d.pretrain());
     }
 
     private static Map<Integer, Double> meanScoreByLabel(Dataset<Row> scored) {

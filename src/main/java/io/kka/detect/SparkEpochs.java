@@ -153,7 +153,7 @@ final class SparkEpochs {
         int rounds = rounds(examples);
         long start = System.nanoTime();
         double rate = Double.NaN;
-        List<Double> losses = new java.util.ArrayList<>();
+        List<Double> losses = new ArrayList<>();
         long seen = 0;
         for (int e = 0; e < s.epochs(); e++) {
             if (s.rateAt(e) != rate) {
@@ -162,15 +162,7 @@ final class SparkEpochs {
             }
             long t0 = System.nanoTime();
             meter.reset();
-            JavaRDD<DataSet> batches = Examples.epoch(examples, batch, seed * 7919L + e, target, repDim)
-                    .persist(StorageLevel.MEMORY_ONLY());
-            try {
-                for (int r = 0; r < rounds; r++) {
-                    spark.fit(round(batches, r));
-                }
-            } finally {
-                batches.unpersist(false);
-            }
+            epoch(spark, Examples.epoch(examples, batch, seed * 7919L + e, target, repDim), rounds);
             double secs = (System.nanoTime() - t0) / 1e9;
             double loss = meter.meanLoss();
             if (!Double.isFinite(loss)) {
@@ -185,6 +177,18 @@ final class SparkEpochs {
                     s.name(), e + 1, s.epochs(), loss, rate, meter.examples() / secs, duration(eta)));
         }
         return new Result(List.copyOf(losses), seen, (System.nanoTime() - start) / 1e9, spark);
+    }
+
+    /** One epoch: the shuffled minibatches, cached, fed in averaging rounds. */
+    private void epoch(SparkDl4jMultiLayer spark, JavaRDD<DataSet> minibatches, int rounds) {
+        JavaRDD<DataSet> batches = minibatches.persist(StorageLevel.MEMORY_ONLY());
+        try {
+            for (int r = 0; r < rounds; r++) {
+                spark.fit(round(batches, r));
+            }
+        } finally {
+            batches.unpersist(false);
+        }
     }
 
     static String duration(double seconds) {

@@ -27,6 +27,8 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +69,11 @@ final class BenchTrainCommand implements Callable<Integer> {
             overrides.add("data.path=" + path);
         }
         JobConfig cfg = BenchDetectorsCommand.config(config, List.of(), overrides);
+        if (stats && System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
+            // DL4J's statistics default to an NTP clock, which an offline machine cannot reach
+            System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY,
+                    SystemClockTimeSource.class.getName());
+        }
         EvaluatorConfig ev = cfg.evaluator();
         DataConfig data = cfg.data();
         try (Sessions.Handle h = Sessions.open("kka bench train")) {

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kka", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "KKA on Spark: anomaly-related knowledge from LLMs for vision anomaly detection.",
-        subcommands = {IngestCommand.class, RunCommand.class, GenerateCommand.class, ReportCommand.class,
-            ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IngestCommand.class, RunCommand.class, GenerateCommand.class, TrainCommand.class,
+            ScoreCommand.class, ReportCommand.class, ConfigCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Kka implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

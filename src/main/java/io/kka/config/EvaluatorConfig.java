@@ -18,6 +18,7 @@ import java.util.List;
  * @param batchSizePerWorker minibatch size on each Spark worker
  * @param workers            Spark partitions used for training (0: Spark's default parallelism)
  * @param averagingFrequency minibatches between parameter averaging rounds
+ * @param threadsPerWorker   native threads per training worker: 0 = spark.task.cpus, -1 = ND4J's default
  * @param pretrain           optional autoencoder pretraining of the encoder
  */
 public record EvaluatorConfig(
@@ -34,6 +35,9 @@ public record EvaluatorConfig(
         @Doc("minibatch size on each Spark worker") int batchSizePerWorker,
         @Doc("Spark partitions used for training; 0 uses Spark's default parallelism") int workers,
         @Doc("minibatches per worker between parameter-averaging rounds") int averagingFrequency,
+        @Doc("native (libnd4j and OpenBLAS) threads per training/scoring task: 0 uses spark.task.cpus (one per"
+                + " task slot, no oversubscription), -1 keeps ND4J's default of every core per task (best when an"
+                + " executor runs a single task); process-wide on the executor") int threadsPerWorker,
         @Doc("autoencoder pretraining of the encoder") PretrainConfig pretrain) implements java.io.Serializable {
 
     /** Validates. */
@@ -50,13 +54,14 @@ public record EvaluatorConfig(
         Check.atLeast("batch_size_per_worker", batchSizePerWorker, 1);
         Check.atLeast("workers", workers, 0);
         Check.atLeast("averaging_frequency", averagingFrequency, 1);
+        Check.atLeast("threads_per_worker", threadsPerWorker, -1);
         Check.notNull("pretrain", pretrain);
     }
 
     /** @return defaults */
     public static EvaluatorConfig defaults() {
         return new EvaluatorConfig(NetworkKind.AUTO, 0, 1.0, 1e-6, 0.1, 30, 1e-4, 0.5e-6, List.of(),
-                128, 0, 5, PretrainConfig.defaults());
+                128, 0, 5, 0, PretrainConfig.defaults());
     }
 
     /** Encoder architectures. */

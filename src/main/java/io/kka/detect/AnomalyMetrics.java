@@ -124,17 +124,7 @@ public final class AnomalyMetrics {
                         sum(when(col("y").equalTo(0), 1L).otherwise(0L)).as("neg"),
                         sum(when(col("y").isin(0, 1), 0L).otherwise(1L)).as("bad"))
                 .orderBy("s").javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
-        List<long[]> parts = new ArrayList<>(sorted.mapPartitionsWithIndex((idx, it) -> {
-            long[] t = new long[] {idx, 0, 0, 0, 0};
-            it.forEachRemaining(r -> {
-                t[1] += r.getLong(1);
-                t[2] += r.getLong(2);
-                t[3] += r.getLong(3);
-                t[4] += r.isNullAt(0) || Double.isNaN(r.getDouble(0)) ? r.getLong(1) + r.getLong(2) + r.getLong(3)
-                        : 0;
-            });
-            return List.of(t).iterator();
-        }, true).collect());
+        List<long[]> parts = partitionTotals(sorted);
         parts.sort((a, b) -> Long.compare(a[0], b[0]));
         long[] posBefore = new long[parts.size() + 1];
         long[] negBefore = new long[parts.size() + 1];
@@ -159,6 +149,21 @@ public final class AnomalyMetrics {
         rows.count();
         sorted.unpersist(false);
         return new Cdf(rows, p, n);
+    }
+
+    /** Pass 1: per partition {index, anomalies, normals, bad labels, NaN/null scores}; one row per partition. */
+    private static List<long[]> partitionTotals(JavaRDD<Row> sorted) {
+        return new ArrayList<>(sorted.mapPartitionsWithIndex((idx, it) -> {
+            long[] t = new long[] {idx, 0, 0, 0, 0};
+            it.forEachRemaining(r -> {
+                t[1] += r.getLong(1);
+                t[2] += r.getLong(2);
+                t[3] += r.getLong(3);
+                t[4] += r.isNullAt(0) || Double.isNaN(r.getDouble(0)) ? r.getLong(1) + r.getLong(2) + r.getLong(3)
+                        : 0;
+            });
+            return List.of(t).iterator();
+        }, true).collect());
     }
 
     /** Walks one sorted partition lazily, attaching the counts strictly below each score. */

@@ -28,14 +28,18 @@ final class Centers {
      * @param examples  cached training examples
      * @param repDim    output size
      * @param centerEps minimum magnitude of each component
+     * @param threads   native threads per task (≤ 0: no cap)
      * @return c
      * @throws InvalidInputException if there is no training normal
      */
     static double[] compute(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<Examples.Example> examples,
-            int repDim, double centerEps) {
+            int repDim, double centerEps, int threads) {
         Broadcast<NetSnapshot> snap = sc.broadcast(NetSnapshot.of(net));
         try {
             double[] sums = examples.mapPartitions((Iterator<Examples.Example> it) -> {
+                if (threads > 0) {
+                    new ThreadLimit(threads).apply();
+                }
                 MultiLayerNetwork local = snap.value().rebuild();
                 double[] acc = new double[repDim + 1];
                 Iterator<List<Examples.Example>> batches = Examples.batches(it, BATCH, true);

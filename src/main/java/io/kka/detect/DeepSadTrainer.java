@@ -68,9 +68,10 @@ public final class DeepSadTrainer {
                     factory.side(), factory.side(), factory.channels(),
                     factory.kind().name().toLowerCase(Locale.ROOT), factory.repDim(), workers, counts);
             SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
-                    seed, false);
+                    cfg.threadsPerWorker(), seed, false);
             MultiLayerNetwork initial = initialNetwork(factory, loop, examples);
-            double[] c = Centers.compute(sc, initial, examples, factory.repDim(), cfg.centerEps());
+            double[] c = Centers.compute(sc, initial, examples, factory.repDim(), cfg.centerEps(),
+                    ThreadLimit.resolve(cfg.threadsPerWorker(), sc));
             MultiLayerNetwork net = new MultiLayerNetwork(factory.deepSad(
                     new DeepSadLoss(c, cfg.eta(), cfg.epsilon()), cfg.learningRate(), cfg.weightDecay()));
             net.init();

@@ -33,16 +33,21 @@ final class EmbedRows implements FlatMapFunction<Iterator<Row>, Row> {
     private final Mode mode;
     private final int imageIndex;
     private final int idIndex;
+    private final int threads;
 
-    EmbedRows(Broadcast<DeepSadModel> model, Mode mode, int imageIndex, int idIndex) {
+    EmbedRows(Broadcast<DeepSadModel> model, Mode mode, int imageIndex, int idIndex, int threads) {
         this.model = model;
         this.mode = mode;
         this.imageIndex = imageIndex;
         this.idIndex = idIndex;
+        this.threads = threads;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
+        if (threads > 0) {
+            new ThreadLimit(threads).apply();
+        }
         DeepSadModel m = model.value();
         MultiLayerNetwork net = m.snapshot().rebuild();
         double[] c = m.center();

@@ -1,5 +1,6 @@
 package io.kka.detect;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
@@ -8,6 +9,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -19,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * {@code workers} partitions, minibatches of {@code batchSizePerWorker}, averaging every
  * {@code averagingFrequency} minibatches, Adam state averaged too. The learning rate follows the milestones
  * (×0.1 at each); one log line per epoch with loss, throughput and ETA.
+ *
+ * <p>Each epoch is fed to the training master in rounds of at most {@code averagingFrequency} minibatches per
+ * partition. Left to itself, dl4j-spark 1.0.0-M2 rounds the number of averaging splits down and lets each worker
+ * fit at most {@code averagingFrequency} minibatches per split, silently skipping the rest (up to a third of an
+ * epoch in our measurements); with rounds every minibatch is fitted exactly once per epoch.
  */
 final class SparkEpochs {
     private static final Logger LOG = LoggerFactory.getLogger(SparkEpochs.class);
@@ -54,31 +61,77 @@ final class SparkEpochs {
     private final int workers;
     private final int batch;
     private final int averagingFrequency;
+    private final int threadsPerWorker;
     private final long seed;
     private final boolean collectStats;
 
-    SparkEpochs(JavaSparkContext sc, int workers, int batch, int averagingFrequency, long seed, boolean stats) {
+    /**
+     * @param sc                 Spark context
+     * @param workers            partitions of the examples = training workers
+     * @param batch              minibatch size per worker
+     * @param averagingFrequency minibatches per worker between averaging rounds
+     * @param threadsPerWorker   native threads per worker: 0 = spark.task.cpus, -1 = ND4J's default
+     * @param seed               shuffling seed
+     * @param stats              collect DL4J's training statistics
+     */
+    SparkEpochs(JavaSparkContext sc, int workers, int batch, int averagingFrequency, int threadsPerWorker, long seed,
+            boolean stats) {
         this.sc = sc;
         this.workers = workers;
         this.batch = batch;
         this.averagingFrequency = averagingFrequency;
+        this.threadsPerWorker = ThreadLimit.resolve(threadsPerWorker, sc);
         this.seed = seed;
         this.collectStats = stats;
     }
 
     /** @return the training master for one network */
     ParameterAveragingTrainingMaster master(EpochMeter meter) {
+        List<TrainingHook> hooks = new ArrayList<>(List.of(meter));
+        if (threadsPerWorker > 0) {
+            hooks.add(new ThreadLimit(threadsPerWorker));
+        }
         return new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
                 .averagingFrequency(averagingFrequency)
                 .saveUpdater(true)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .storageLevel(StorageLevel.MEMORY_ONLY())
+                .storageLevel(null) // the epoch's minibatches are cached here; a round is a cheap filter of them
                 .repartionData(Repartition.Never)
                 .rngSeed(seed)
-                .trainingHooks(meter)
+                .trainingHooks(hooks)
                 .collectTrainingStats(collectStats)
                 .build();
+    }
+
+    /** @return the number of rounds that feed every minibatch of the largest partition */
+    private int rounds(JavaRDD<Examples.Example> examples) {
+        int b = batch; // lambdas must not capture this (not serialisable)
+        List<Integer> sizes = examples.mapPartitions(it -> {
+            int n = 0;
+            for (; it.hasNext(); it.next()) {
+                n++;
+            }
+            return List.of(n).iterator();
+        }).collect();
+        int most = sizes.stream().mapToInt(n -> (n + b - 1) / b).max().orElse(0);
+        return Math.max(1, (most + averagingFrequency - 1) / averagingFrequency);
+    }
+
+    /** @return minibatches {@code [r·f, (r+1)·f)} of every partition */
+    private JavaRDD<DataSet> round(JavaRDD<DataSet> batches, int r) {
+        int from = r * averagingFrequency;
+        int to = from + averagingFrequency;
+        return batches.mapPartitions(it -> {
+            List<DataSet> out = new ArrayList<>(to - from);
+            for (int i = 0; i < to && it.hasNext(); i++) {
+                DataSet ds = it.next();
+                if (i >= from) {
+                    out.add(ds);
+                }
+            }
+            return out.iterator();
+        }, true);
     }
 
     /**
@@ -97,9 +150,10 @@ final class SparkEpochs {
         EpochMeter meter = new EpochMeter(sc.sc().doubleAccumulator(s.name() + " loss"),
                 sc.sc().longAccumulator(s.name() + " examples"));
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master(meter));
+        int rounds = rounds(examples);
         long start = System.nanoTime();
         double rate = Double.NaN;
-        List<Double> losses = new java.util.ArrayList<>();
+        List<Double> losses = new ArrayList<>();
         long seen = 0;
         for (int e = 0; e < s.epochs(); e++) {
             if (s.rateAt(e) != rate) {
@@ -108,13 +162,7 @@ final class SparkEpochs {
             }
             long t0 = System.nanoTime();
             meter.reset();
-            JavaRDD<DataSet> batches = Examples.epoch(examples, batch, seed * 7919L + e, target, repDim)
-                    .persist(StorageLevel.MEMORY_ONLY());
-            try {
-                spark.fit(batches);
-            } finally {
-                batches.unpersist(false);
-            }
+            epoch(spark, Examples.epoch(examples, batch, seed * 7919L + e, target, repDim), rounds);
             double secs = (System.nanoTime() - t0) / 1e9;
             double loss = meter.meanLoss();
             if (!Double.isFinite(loss)) {
@@ -129,6 +177,18 @@ final class SparkEpochs {
                     s.name(), e + 1, s.epochs(), loss, rate, meter.examples() / secs, duration(eta)));
         }
         return new Result(List.copyOf(losses), seen, (System.nanoTime() - start) / 1e9, spark);
+    }
+
+    /** One epoch: the shuffled minibatches, cached, fed in averaging rounds. */
+    private void epoch(SparkDl4jMultiLayer spark, JavaRDD<DataSet> minibatches, int rounds) {
+        JavaRDD<DataSet> batches = minibatches.persist(StorageLevel.MEMORY_ONLY());
+        try {
+            for (int r = 0; r < rounds; r++) {
+                spark.fit(round(batches, r));
+            }
+        } finally {
+            batches.unpersist(false);
+        }
     }
 
     static String duration(double seconds) {

@@ -60,13 +60,13 @@ public final class TrainThroughput {
             DeepSadLoss loss = new DeepSadLoss(c, cfg.eta(), cfg.epsilon());
             double single = singleJvm(f, loss, cfg, examples.collect(), epochs, seed);
             LOG.info("single JVM: {} samples/s", Math.round(single));
-            SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(), seed,
-                    false);
+            SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
+                    cfg.threadsPerWorker(), seed, false);
             MultiLayerNetwork warm = network(f, loss, cfg);
             loop.fit(warm, examples, Examples.Target.DEEP_SAD, f.repDim(),
                     new SparkEpochs.Schedule("warm-up", 1, cfg.learningRate(), List.of()));
             SparkEpochs timed = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
-                    seed, stats);
+                    cfg.threadsPerWorker(), seed, stats);
             SparkEpochs.Result r = timed.fit(warm, examples, Examples.Target.DEEP_SAD, f.repDim(),
                     new SparkEpochs.Schedule("spark", epochs, cfg.learningRate(), List.of()));
             SparkTrainingStats st = stats ? r.spark().getSparkTrainingStats() : null;

@@ -35,8 +35,8 @@ class DeepSadTrainerTest {
     static EvaluatorConfig config(int epochs) {
         EvaluatorConfig d = EvaluatorConfig.defaults();
         // small batches: enough updates for batch-norm running statistics (used when scoring) to settle
-        return new EvaluatorConfig(d.network(), 0, 1.0, 1e-6, 0.1, epochs, 1e-3, 1e-6, List.of(epochs - 1), 8, 2, 2,
-                d.pretrain());
+        return new EvaluatorConfig(d.network(), 0, 1.0, 1e-6, 0.1, epochs, 1e-3, 1e-6, List.of(epochs - 1), 8, 2, 5,
+                0, d.pretrain());
     }
 
     private static Map<Integer, Double> meanScoreByLabel(Dataset<Row> scored) {
@@ -46,7 +46,7 @@ class DeepSadTrainerTest {
     }
 
     @Test
-    void deepSvddLossFallsAndAnomaliesScoreHigher() {
+    void deepSvddLearnsScoresEmbedsAndRoundTrips() throws Exception {
         Dataset<Row> train = DetectFixtures.frame(spark, SIDE, 1, new int[] {160}, new int[] {0}, "n");
         DeepSadModel model = DeepSadTrainer.of(config(6), 7).fit(train);
         List<Double> losses = model.trainingLosses();
@@ -60,6 +60,20 @@ class DeepSadTrainerTest {
         assertEquals(List.of(test.columns()), List.of(scored.columns()).subList(0, test.columns().length));
         Map<Integer, Double> mean = meanScoreByLabel(scored);
         assertTrue(mean.get(1) > 2 * mean.get(0), "anomalies should score higher: " + mean);
+
+        Row r = model.embed(test).select("features").head();
+        assertEquals(64, ((org.apache.spark.ml.linalg.Vector) r.get(0)).size());
+
+        Path dir = Files.createTempDirectory("kka-model");
+        String uri = dir.resolve("deep-sad").toUri().toString();
+        model.save(uri, spark);
+        assertThrows(IllegalStateException.class, () -> model.save(uri, spark));
+        DeepSadModel loaded = DeepSadModel.load(uri, spark);
+        assertArrayEquals(model.center(), loaded.center());
+        assertEquals(model.trainingLosses(), loaded.trainingLosses());
+        assertEquals(scores(scored), scores(loaded.score(test)));
+        assertThrows(InvalidInputException.class, () -> DeepSadModel.load(dir.resolve("nope").toUri().toString(),
+                spark));
     }
 
     @Test
@@ -70,37 +84,11 @@ class DeepSadTrainerTest {
         assertTrue(mean.get(1) > 10 * mean.get(0), "Deep SAD should push labelled anomalies far out: " + mean);
     }
 
-    @Test
-    void saveLoadRoundTripGivesIdenticalScores() throws Exception {
-        Dataset<Row> train = DetectFixtures.frame(spark, SIDE, 3, new int[] {64}, new int[] {0}, "n");
-        DeepSadModel model = DeepSadTrainer.of(config(1), 5).fit(train);
-        Path dir = Files.createTempDirectory("kka-model");
-        String uri = dir.resolve("deep-sad").toUri().toString();
-        model.save(uri, spark);
-        assertThrows(IllegalStateException.class, () -> model.save(uri, spark));
-        DeepSadModel loaded = DeepSadModel.load(uri, spark);
-        assertArrayEquals(model.center(), loaded.center());
-        assertEquals(model.trainingLosses(), loaded.trainingLosses());
-        Map<String, Double> a = scores(model.score(test));
-        Map<String, Double> b = scores(loaded.score(test));
-        assertEquals(a, b);
-        assertThrows(InvalidInputException.class, () -> DeepSadModel.load(dir.resolve("nope").toUri().toString(),
-                spark));
-    }
-
     private static Map<String, Double> scores(Dataset<Row> scored) {
         Map<String, Double> m = new HashMap<>();
         scored.select(col("sample_id"), col("score")).collectAsList()
                 .forEach(r -> m.put(r.getString(0), r.getDouble(1)));
         return m;
-    }
-
-    @Test
-    void embedAppendsRepresentation() {
-        Dataset<Row> train = DetectFixtures.frame(spark, SIDE, 4, new int[] {32}, new int[] {0}, "n");
-        DeepSadModel model = DeepSadTrainer.of(config(1), 5).fit(train);
-        Row r = model.embed(test).select("features").head();
-        assertEquals(64, ((org.apache.spark.ml.linalg.Vector) r.get(0)).size());
     }
 
     @Test

@@ -106,7 +106,12 @@ public final class KkaLoop {
                 gen.generated(), seed, work, clock);
 
         Dataset<Row> pool = eval.anomalySet().unionByName(eval.generated()).dropDuplicates("sample_id");
-        TuneStep.Output tune = TuneStep.run(spark, cfg, stages, t, seed, lm, pool, gen.prompts(), work,
+        // the set keeps anomalies of earlier iterations: their prompts are in those iterations' checkpoints
+        Dataset<Row> prompts = gen.prompts();
+        for (int i = 0; i < t; i++) {
+            prompts = prompts.unionByName(spark.read().parquet(layout.iteration(i, "prompts")));
+        }
+        TuneStep.Output tune = TuneStep.run(spark, cfg, stages, t, seed, lm, pool, prompts, work,
                 "iterations/" + String.format("%03d", t), clock);
 
         ObjectNode metrics = IterationMetrics.of(cfg, t, lm, gen, update, eval, tune, clock.seconds());

@@ -1,6 +1,7 @@
 package io.kka.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,14 @@ class KkaLoopTest {
                 .toFile())));
         for (JsonNode it : onDisk.get("iterations")) {
             assertEquals(List.of(), SchemaValidation.errors("iteration-metrics.schema.json", it));
+        }
+        // pairs whose chosen anomaly was kept from an earlier iteration still carry the prompt that produced it
+        for (String it : List.of("001", "002")) {
+            List<String> lines = Files.readAllLines(run.resolve("iterations").resolve(it).resolve("pairs.trl.jsonl"));
+            assertFalse(lines.isEmpty(), it);
+            for (String line : lines) {
+                assertEquals(List.of(), SchemaValidation.errors("pairs.trl.schema.json", m.readTree(line)), line);
+            }
         }
         // hard fraction of the set rises as the fake LM moves towards the normals (replace mode keeps the size)
         JsonNode its = onDisk.get("iterations");

@@ -61,7 +61,20 @@ export KKA_SPARK_SUBMIT=builtin
 exec "$here/kka-submit" "\$@"
 SH
   chmod +x "$spark_home/bin/spark-submit"
-  cp "$root/conf/log4j2.properties" "$spark_home/conf/log4j2.properties"
+  # daemons (master, workers, executors) log at INFO for Spark's deploy code, WARN for the rest
+  cat > "$spark_home/conf/log4j2.properties" <<'L4J'
+rootLogger.level = warn
+rootLogger.appenderRef.console.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1}: %m%n%ex
+logger.deploy.name = org.apache.spark.deploy
+logger.deploy.level = info
+logger.kka.name = io.kka
+logger.kka.level = info
+L4J
   [[ -f "$spark_home/conf/spark-defaults.conf" ]] || \
     printf '# stand-in Spark defaults (submit/standalone-cluster.sh); spark-submit reads this file\n' \
       > "$spark_home/conf/spark-defaults.conf"

@@ -1,5 +1,9 @@
 package io.kka.it;
 
+import java.util.regex.Pattern;
+
+import java.util.regex.Matcher;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,7 +96,7 @@ class LaunchersTest {
                 "--executor-memroy", "1g", jar, "run", "c.yaml"},
             {"kka-submit: application jar " + tmp.resolve("missing.jar") + " does not exist (build it with: mvn -B"
                 + " -DskipTests package)", "--master", "local[2]", tmp.resolve("missing.jar").toString(), "run"},
-            {"kka-submit: 'rnu' is not a kka command (one of: ingest run generate report config bench help )",
+            {"kka-submit: 'rnu' is not a kka command (one of: ingest run generate train score report config bench help )",
                 jar, "rnu", "c.yaml"},
             {"kka-submit: --master needs a value", "--master"},
         };
@@ -101,5 +105,19 @@ class LaunchersTest {
             assertEquals(2, r.exit(), r.output());
             assertEquals(c[0], r.output().strip());
         }
+        // another main class takes its own arguments: no kka command check
+        Shell.Result other = kkaSubmit(tmp, env, "--class", "org.example.Probe", jar, "2");
+        assertEquals(0, other.exit(), other.output());
+        assertTrue(other.output().contains("JVM-STARTED"), other.output());
+    }
+
+    @Test
+    void kkaSubmitKnowsEveryKkaCommand() throws Exception {
+        String script = Files.readString(PROJECT.resolve("submit/kka-submit"));
+        Matcher m = Pattern.compile("kka_commands=\" (.*) \"").matcher(script);
+        assertTrue(m.find());
+        java.util.Set<String> cli = new java.util.TreeSet<>(
+                new picocli.CommandLine(new io.kka.cli.Kka()).getSubcommands().keySet());
+        assertEquals(cli, new java.util.TreeSet<>(List.of(m.group(1).split(" "))));
     }
 }

@@ -29,7 +29,7 @@ final class BenchEndpointsCommand implements Callable<Integer> {
             description = "Requests in flight (per executor; local mode has one). Default: 32.")
     int concurrency;
 
-    @Option(names = "--faults", description = "20% 429 with Retry-After, 10% 5xx, 5% hangs, 5% malformed replies.")
+    @Option(names = "--faults", description = "20%% 429 with Retry-After, 10%% 5xx, 5%% hangs, 5%% malformed replies.")
     boolean faults;
 
     @Option(names = "--partitions", defaultValue = "0", description = "Input partitions; 0 = default parallelism.")

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code kka bench kka}: the paper's Table III on Fashion-MNIST with the embedded stand-ins. */
 @Command(name = "kka", mixinStandardHelpOptions = true, description = "Table III on data we have: for each normal"
         + " class × seed, the No-anomalies baseline (Deep SVDD) and KKA(0..T) in replace mode (or add), with an"
-        + " embedded generator that is not told about some anomaly classes; AUROC mean ± 95% CI over tasks, split"
+        + " embedded generator that is not told about some anomaly classes; AUROC mean ± 95%% CI over tasks, split"
         + " into anomaly classes the generator knew and did not know, and the hard fraction per iteration."
         + " Resumable: every task is a run directory under --work.")
 final class BenchKkaCommand implements Callable<Integer> {

@@ -1,5 +1,7 @@
 package io.kka.cli;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +42,32 @@ class KkaCliTest {
         assertEquals(0, h.code());
         assertTrue(h.out().contains("--on-bad-record"), h.out());
         assertTrue(h.out().contains("--set"), h.out());
+    }
+
+    @Test
+    void everyCommandExplainsEveryOptionAndItsHelpFormats() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream picocliWarnings = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(picocliWarnings, true));
+        try {
+            java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(new CommandLine(new Kka())));
+            int commands = 0;
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.pop();
+                todo.addAll(c.getSubcommands().values());
+                commands++;
+                String usage = c.getUsageMessage();
+                assertTrue(usage.contains("Usage: "), usage);
+                for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+                    assertTrue(o.description().length > 0 && !o.description()[0].isBlank(),
+                            c.getCommandSpec().qualifiedName() + " " + o.longestName() + " has no description");
+                }
+            }
+            assertTrue(commands >= 14, "commands: " + commands);
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals("", picocliWarnings.toString(), "picocli could not format a help text");
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class ResponseCache implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
+    /** Shard directories this JVM has created (or found) already. */
+    private static final java.util.Set<java.nio.file.Path> CREATED = ConcurrentHashMap.newKeySet();
     private final String dir;
     private final boolean local;
     private final HadoopConf conf;
@@ -106,15 +109,31 @@ public final class ResponseCache implements Serializable {
     }
 
     private static void putLocal(java.nio.file.Path target, byte[] body) throws IOException {
-        Files.createDirectories(target.getParent());
-        java.nio.file.Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-        Files.write(tmp, body);
+        // one reply per request on the hot path: no directory check once a shard exists, and a temporary name
+        // from a non-blocking random source (UUID.randomUUID serialises every writer on one SecureRandom)
+        if (CREATED.add(target.getParent())) {
+            Files.createDirectories(target.getParent());
+        }
+        java.nio.file.Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.write(tmp, body);
+        } catch (NoSuchFileException e) {
+            // the shard was removed since this JVM created it (e.g. a cleaned run directory)
+            Files.createDirectories(target.getParent());
+            Files.write(tmp, body);
+        }
+        boolean moved = false;
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 

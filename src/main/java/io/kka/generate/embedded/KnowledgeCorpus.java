@@ -1,8 +1,6 @@
 package io.kka.generate.embedded;
 
 import io.kka.data.InvalidInputException;
-import io.kka.store.Fs;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -32,12 +30,7 @@ public record KnowledgeCorpus(String name, List<String> lines, List<Integer> gro
      * @throws InvalidInputException if it cannot be read or holds no description
      */
     public static KnowledgeCorpus load(String uri, Configuration conf) {
-        try {
-            return parse(Fs.readShipped(uri, conf), uri);
-        } catch (IOException e) {
-            throw new InvalidInputException("llm.embedded.knowledge: cannot read " + uri + " (" + e.getMessage()
-                    + ")");
-        }
+        return parse(ShippedText.read("llm.embedded.knowledge", uri, conf), uri);
     }
 
     /**

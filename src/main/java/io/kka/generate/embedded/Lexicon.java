@@ -1,8 +1,6 @@
 package io.kka.generate.embedded;
 
 import io.kka.data.InvalidInputException;
-import io.kka.store.Fs;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,12 +41,7 @@ public final class Lexicon implements Serializable {
      * @throws InvalidInputException if it cannot be read or is malformed
      */
     public static Lexicon load(String uri, Configuration conf) {
-        try {
-            return parse(Fs.readShipped(uri, conf), uri);
-        } catch (IOException e) {
-            throw new InvalidInputException("images.embedded.lexicon: cannot read " + uri + " (" + e.getMessage()
-                    + ")");
-        }
+        return parse(ShippedText.read("images.embedded.lexicon", uri, conf), uri);
     }
 
     /**

@@ -122,11 +122,13 @@ final class FakeHandler implements HttpHandler {
     }
 
     private void send(HttpExchange ex, int status, byte[] body, String chargedKey) throws IOException {
+        // charged when the reply is produced, as a real provider does (also when the client has hung up), and
+        // before the client can see it, so a test that reads the ledger after its call never misses the charge
+        ledger.replied(chargedKey);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
         }
-        ledger.replied(chargedKey);
     }
 }

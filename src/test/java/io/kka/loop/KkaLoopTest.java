@@ -12,6 +12,7 @@ import io.kka.config.ConfigLoader;
 import io.kka.config.JobConfig;
 import io.kka.data.InvalidInputException;
 import io.kka.testing.Fixtures;
+import io.kka.testing.RunComparison;
 import io.kka.testing.SchemaValidation;
 import io.kka.testing.SparkTestSession;
 import java.nio.file.Files;
@@ -97,10 +98,12 @@ class KkaLoopTest {
             JsonNode x = straight.get("iterations").get(t);
             JsonNode y = resumed.get("iterations").get(t);
             assertEquals(x.get("anomaly_set"), y.get("anomaly_set"));
-            assertEquals(x.get("threshold"), y.get("threshold"));
+            // the fake evaluator's mean is a Spark avg: its partial sums merge in shuffle-fetch order
+            RunComparison.assertClose(x.get("threshold"), y.get("threshold"), "iteration " + t + " threshold");
             assertEquals(x.get("generation"), y.get("generation"));
         }
-        assertEquals(straight.get("final").get("auroc"), resumed.get("final").get("auroc"));
+        RunComparison.assertClose(straight.get("final").get("auroc"), resumed.get("final").get("auroc"),
+                "final auroc");
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.List;
  *                        (default none; names must be lexicon classes)
  * @param lexicon         file mapping description words to bank classes (default
  *                        conf/knowledge/fashion-lexicon.txt)
+ * @param attributes      file mapping description words to the image operations that make the drawing follow the
+ *                        text (default conf/knowledge/fashion-attributes.txt)
  * @param maxShift        largest random shift, pixels, 0–16 (default 2)
  * @param flipProbability probability of a horizontal flip, 0–1 (default 0.5)
  * @param brightness      largest brightness gain change, fraction, 0–1 (default 0.1)
@@ -21,6 +23,9 @@ public record EmbeddedImageConfig(
         List<String> excludeClasses,
         @Doc("lexicon mapping description words to bank classes (\"Class: phrase, phrase\"; \"-\" lists items that"
                 + " are not in the bank); local path or Hadoop FS URI") String lexicon,
+        @Doc("attribute grammar mapping description words (dark, long, striped, short sleeves, ...) to the image"
+                + " operations that make the drawing follow the text (\"operation: phrase, phrase\"); local path or"
+                + " Hadoop FS URI") String attributes,
         @Doc("augmentation: largest random shift, pixels") int maxShift,
         @Doc("augmentation: probability of a horizontal flip") double flipProbability,
         @Doc("augmentation: largest brightness change, as a relative gain (black stays black)") double brightness,
@@ -31,6 +36,7 @@ public record EmbeddedImageConfig(
     public EmbeddedImageConfig {
         excludeClasses = excludeClasses == null ? List.of() : List.copyOf(excludeClasses);
         Check.notBlank("lexicon", lexicon);
+        Check.notBlank("attributes", attributes);
         Check.inRange("max_shift", maxShift, 0, 16);
         Check.inRange("flip_probability", flipProbability, 0.0, 1.0);
         Check.inRange("brightness", brightness, 0.0, 1.0);
@@ -42,7 +48,8 @@ public record EmbeddedImageConfig(
      * @param excludeClasses classes the generator must not know; every other setting at its default
      */
     public EmbeddedImageConfig(List<String> excludeClasses) {
-        this(excludeClasses, "conf/knowledge/fashion-lexicon.txt", 2, 0.5, 0.1, 0.15, 0.08);
+        this(excludeClasses, "conf/knowledge/fashion-lexicon.txt", "conf/knowledge/fashion-attributes.txt", 2, 0.5,
+                0.1, 0.15, 0.08);
     }
 
     /** @return defaults */

@@ -37,7 +37,8 @@ class FashionMnistReaderTest {
         Row first = rows.stream().filter(r -> r.getString(0).endsWith("train-images-idx3-ubyte.gz#0")).findFirst()
                 .orElseThrow();
         assertEquals("T-shirt/top", first.getString(1));
-        assertTrue(first.getList(2).get(0).toString().endsWith("t-shirt"));
+        assertTrue(first.getList(2).get(0).toString().matches("a .*t-shirt( with (short|long) sleeves)?"),
+                first.getList(2).toString());
     }
 
     @Test
@@ -64,11 +65,36 @@ class FashionMnistReaderTest {
     }
 
     @Test
-    void syntheticCaptionUsesToneAndClass() {
+    void syntheticCaptionSaysWhatThePixelsShow() {
         byte[] px = new byte[784];
-        java.util.Arrays.fill(px, 0, 200, (byte) 240);
-        assertEquals("a bright trouser", FashionMnistReader.caption(px, "Trouser"));
-        java.util.Arrays.fill(px, 0, 200, (byte) 40);
-        assertEquals("a dark t-shirt", FashionMnistReader.caption(px, "T-shirt/top"));
+        for (int y = 0; y < 28; y++) {
+            for (int x = 7; x <= 20; x++) {
+                px[y * 28 + x] = (byte) 240; // a bright, plain column 14 pixels wide
+            }
+        }
+        assertEquals("a bright wide plain trouser", FashionMnistReader.caption(px, "Trouser"));
+        assertEquals("a dark plain dress", FashionMnistReader.caption(scaled(px, 40.0 / 240), "Dress"));
+        assertEquals("a grey slim plain coat with long sleeves", FashionMnistReader.caption(scaled(px, 0.5),
+                "Coat"));
+        // a top whose outer columns are lit only near the shoulders: short sleeves
+        byte[] top = new byte[784];
+        for (int y = 2; y < 26; y++) {
+            for (int x = 4; x <= 24; x++) {
+                boolean sleeve = x < 9 || x > 19;
+                if (!sleeve || y < 9) {
+                    top[y * 28 + x] = (byte) (120 + (y % 2) * 60); // striped rows: patterned
+                }
+            }
+        }
+        assertEquals("a grey patterned t-shirt with short sleeves", FashionMnistReader.caption(top, "T-shirt/top"));
+        assertEquals("a t-shirt", FashionMnistReader.caption(new byte[784], "T-shirt/top"));
+    }
+
+    private static byte[] scaled(byte[] px, double f) {
+        byte[] out = new byte[px.length];
+        for (int i = 0; i < px.length; i++) {
+            out[i] = (byte) Math.round((px[i] & 0xff) * f);
+        }
+        return out;
     }
 }

@@ -29,7 +29,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Headers are checked on the driver (magic numbers, counts, 28×28); records are read on executors in chunks
  * of {@value #CHUNK} images. Fashion-MNIST has no captions: each image gets a short synthetic caption made of a
- * tone word from its pixels and its class name ("a dark trouser"), documented as such in the README.
+ * few words read off its pixels and its class name ("a dark slim trouser", "a light t-shirt with short sleeves";
+ * see {@link GarmentCaption}), documented as such in the README.
  */
 public final class FashionMnistReader implements DatasetReader {
     /** class names in label order */
@@ -124,26 +125,15 @@ public final class FashionMnistReader implements DatasetReader {
     }
 
     /**
-     * A synthetic caption: a tone word from the mean intensity of the garment's pixels, and the class name.
+     * A synthetic caption read off the pixels ({@link GarmentCaption}): tone, width or size, texture, the class
+     * name and, for tops, the sleeves.
      *
      * @param pixels 28×28 grayscale, row-major
      * @param cls    class name
-     * @return e.g. "a dark trouser"
+     * @return e.g. "a dark slim trouser", "a light plain t-shirt with short sleeves"
      */
     public static String caption(byte[] pixels, String cls) {
-        long sum = 0;
-        int on = 0;
-        for (byte b : pixels) {
-            int v = b & 0xff;
-            if (v > 16) {
-                sum += v;
-                on++;
-            }
-        }
-        double mean = on == 0 ? 0 : (double) sum / on;
-        String tone = mean < 70 ? "dark" : mean < 120 ? "grey" : mean < 170 ? "light" : "bright";
-        String noun = cls.equals("T-shirt/top") ? "t-shirt" : cls.toLowerCase(java.util.Locale.ROOT);
-        return "a " + tone + " " + noun;
+        return GarmentCaption.of(pixels, cls);
     }
 
     /** A range of records of one image/label file pair, read by one task. */

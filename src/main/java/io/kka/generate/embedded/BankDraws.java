@@ -14,11 +14,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Executor side of the embedded renderer's first step: a description row → its bank class (through the
- * {@link Lexicon}) and, per image, a seeded draw (a non-negative long; the bank index is draw mod class size) and an
+ * {@link Lexicon}), the shape operations its item implies (shorts, skirt) and, per image, a seeded draw (a non-negative long; the bank index is draw mod class size) and an
  * augmentation seed; or a match error. Depends only on the row, so it is partition-independent.
  */
 final class BankDraws implements MapPartitionsFunction<Row, Row> {
-    /** description row + _class, _match_error, _j, _draw, _aug */
+    /** description row + _class, _match_error, _shape, _j, _draw, _aug */
     static final StructType SCHEMA = new StructType()
             .add("description_id", DataTypes.StringType, false)
             .add("prompt_id", DataTypes.StringType, false)
@@ -29,6 +29,7 @@ final class BankDraws implements MapPartitionsFunction<Row, Row> {
             .add("error", io.kka.data.SampleSchema.ERROR, true)
             .add("_class", DataTypes.StringType, true)
             .add("_match_error", DataTypes.StringType, true)
+            .add("_shape", DataTypes.StringType, true)
             .add("_j", DataTypes.IntegerType, false)
             .add("_draw", DataTypes.LongType, false)
             .add("_aug", DataTypes.LongType, false);
@@ -59,16 +60,19 @@ final class BankDraws implements MapPartitionsFunction<Row, Row> {
             Row error = r.getAs("error");
             String cls = null;
             String problem = null;
+            String shape = null;
             if (error == null && text != null) {
                 Lexicon.Match m = lexicon.match(text);
                 problem = problem(text, m);
                 cls = problem == null ? m.className() : null;
+                shape = m.shape().isEmpty() ? null : String.join(" ", m.shape().stream().map(AttributeOps.Op::wire)
+                        .toList());
             }
             int n = cls == null ? 1 : images;
             for (int j = 0; j < n; j++) {
                 long draw = hash(seed, id, j, "draw") & Long.MAX_VALUE;
                 out.add(RowFactory.create(id, r.getAs("prompt_id"), r.getAs("iteration"), text, r.getAs("llm_model"),
-                        seed, error, cls, problem, j, draw, hash(seed, id, j, "augment")));
+                        seed, error, cls, problem, shape, j, draw, hash(seed, id, j, "augment")));
             }
         }
         return out.iterator();

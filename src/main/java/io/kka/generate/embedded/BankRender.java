@@ -7,16 +7,19 @@ import io.kka.data.ImageCodec;
 import io.kka.data.Role;
 import io.kka.data.Split;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
  * Executor side of the embedded renderer's last step: a description joined to its drawn bank image (or to
- * nothing) → a row of {@link io.kka.data.SampleSchema}: role generated, split train, label 1, the augmented
- * image, or a null image with an error struct. A description that cannot be rendered gives one error row, however
+ * nothing) → a row of {@link io.kka.data.SampleSchema}: role generated, split train, label 1, the bank image
+ * changed as the description's attributes say ({@link AttributeOps}) and then augmented, or a null image with an
+ * error struct. A description that cannot be rendered gives one error row, however
  * many images were asked for.
  */
 final class BankRender implements FlatMapFunction<Row, Row> {
@@ -26,11 +29,13 @@ final class BankRender implements FlatMapFunction<Row, Row> {
     private static final int ERROR = io.kka.data.SampleSchema.SCHEMA.fieldIndex(io.kka.data.Columns.ERROR);
     private final DataConfig data;
     private final EmbeddedImageConfig cfg;
+    private final Attributes attributes;
     private final int images;
 
-    BankRender(DataConfig data, EmbeddedImageConfig cfg, int images) {
+    BankRender(DataConfig data, EmbeddedImageConfig cfg, Attributes attributes, int images) {
         this.data = data;
         this.cfg = cfg;
+        this.attributes = attributes;
         this.images = images;
     }
 
@@ -69,12 +74,26 @@ final class BankRender implements FlatMapFunction<Row, Row> {
             return failed(r, id, text, RowFactory.create("image", null, "bank image " + bankId + " is unreadable: "
                     + e.getMessage(), 1));
         }
-        byte[] px = new Augmenter(cfg).apply(ImageCodec.pixels(img), img.getWidth(), img.getHeight(),
-                data.channels(), r.<Long>getAs("_aug"));
+        long aug = r.<Long>getAs("_aug");
+        byte[] drawn = AttributeOps.apply(ops(r.getAs("_shape"), text), ImageCodec.pixels(img), img.getWidth(),
+                img.getHeight(), data.channels(), aug ^ 0x5DEECE66DL);
+        byte[] px = new Augmenter(cfg).apply(drawn, img.getWidth(), img.getHeight(), data.channels(), aug);
         byte[] png = ImageCodec.png(ImageCodec.fromPixels(px, img.getWidth(), img.getHeight(), data.channels()));
         Row usage = RowFactory.create(1, 0, 0L, 0L, 1, false, 0.0);
         return row(r, ImageCodec.sampleId(source, px), cls, text, png, img.getWidth(), img.getHeight(), source,
                 usage, null);
+    }
+
+    /** @return the item's shape operations, then those the description's words ask for */
+    private List<AttributeOps.Op> ops(String shape, String text) {
+        List<AttributeOps.Op> ops = new ArrayList<>();
+        if (shape != null) {
+            for (String op : shape.split(" ")) {
+                ops.add(AttributeOps.Op.parse(op, "lexicon"));
+            }
+        }
+        ops.addAll(attributes.match(text));
+        return ops;
     }
 
     private Row failed(Row r, String id, String text, Row error) {

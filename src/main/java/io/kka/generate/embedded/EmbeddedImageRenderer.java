@@ -27,7 +27,9 @@ import org.apache.spark.sql.expressions.Window;
 
 /**
  * Eq. 4 with the embedded weight-free stand-in. <b>It does not synthesise images</b>: it matches a description to
- * a class through a lexicon and returns a seeded augmentation of a bank image of that class. The bank holds only
+ * a class through a lexicon, draws a bank image of that class, changes it as the description's attributes say
+ * (tone, size, length, width, sleeves, parts, pattern, damage: {@link AttributeOps}, words from
+ * {@code images.embedded.attributes}) and returns a seeded augmentation of the result. The bank holds only
  * the auxiliary rows of the samples table (role auxiliary, split train: training images of non-normal classes),
  * never validation or test rows, minus {@code images.embedded.exclude_classes}. A description that names no bank
  * class, an item the lexicon lists as not in the bank, an excluded class, or a class with no bank image gives an
@@ -43,13 +45,16 @@ public final class EmbeddedImageRenderer implements ImageRenderer {
     private final DataConfig data;
     private final ImageGenConfig cfg;
     private final Lexicon lexicon;
+    private final Attributes attributes;
     private final Set<String> excluded;
 
-    private EmbeddedImageRenderer(Dataset<Row> samples, DataConfig data, ImageGenConfig cfg, Lexicon lexicon) {
+    private EmbeddedImageRenderer(Dataset<Row> samples, DataConfig data, ImageGenConfig cfg, Lexicon lexicon,
+            Attributes attributes) {
         this.samples = samples;
         this.data = data;
         this.cfg = cfg;
         this.lexicon = lexicon;
+        this.attributes = attributes;
         Set<String> ex = new LinkedHashSet<>();
         Set<String> known = new LinkedHashSet<>();
         lexicon.classes().forEach(c -> known.add(c.toLowerCase(Locale.ROOT)));
@@ -75,8 +80,9 @@ public final class EmbeddedImageRenderer implements ImageRenderer {
     public static EmbeddedImageRenderer of(Dataset<Row> samples, DataConfig data, ImageGenConfig cfg) {
         SampleSchema.require(samples, Columns.SAMPLE_ID, Columns.ROLE, Columns.SPLIT, Columns.CLASS_NAME,
                 Columns.IMAGE);
-        Lexicon lexicon = Lexicon.load(cfg.embedded().lexicon(), HadoopConf.of(samples.sparkSession()).get());
-        return new EmbeddedImageRenderer(samples, data, cfg, lexicon);
+        var conf = HadoopConf.of(samples.sparkSession()).get();
+        return new EmbeddedImageRenderer(samples, data, cfg, Lexicon.load(cfg.embedded().lexicon(), conf),
+                Attributes.load(cfg.embedded().attributes(), conf));
     }
 
     @Override
@@ -94,7 +100,7 @@ public final class EmbeddedImageRenderer implements ImageRenderer {
                 .drop("_bank_class", "_n");
         Dataset<Row> joined = sized.join(bank, sized.col("_class").equalTo(bank.col("_bank_class"))
                 .and(sized.col("_idx").equalTo(bank.col("_rank"))), "left");
-        return joined.flatMap(new BankRender(data, cfg.embedded(), images), Encoders.row(SampleSchema.SCHEMA));
+        return joined.flatMap(new BankRender(data, cfg.embedded(), attributes, images), Encoders.row(SampleSchema.SCHEMA));
     }
 
     /** The bank: auxiliary training images of classes not excluded, ranked 0.. per class by a seeded hash. */

@@ -10,7 +10,9 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Maps a description to the bank class it describes. File format: {@code Class name: phrase, phrase, ...} per
- * line, {@code #} comments; the class {@value #NOT_IN_BANK} lists items known not to be in the bank. Matching is
+ * line, {@code #} comments; the class {@value #NOT_IN_BANK} lists items known not to be in the bank. A phrase may
+ * end with attribute operations in braces that the item implies ({@code Trouser: shorts {shorts}}: shorts are drawn
+ * from trouser images, cut short; see {@link AttributeOps}). Matching is
  * on whole words (the language model's tokenizer: "t-shirt" is one word, so "shirt" does not match it), with an
  * optional plural s/es. The phrase starting earliest wins (a description names its item first: "a belt bag with a
  * zip" is a bag, "a scarf with a shirt collar" a scarf); at equal start the longest phrase wins.
@@ -21,6 +23,7 @@ public final class Lexicon implements Serializable {
     private static final long serialVersionUID = 1L;
     private final List<String[]> phrases = new ArrayList<>();
     private final List<String> labels = new ArrayList<>();
+    private final List<List<AttributeOps.Op>> shapes = new ArrayList<>();
 
     private Lexicon() {
     }
@@ -30,8 +33,13 @@ public final class Lexicon implements Serializable {
      *
      * @param className the class, {@value #NOT_IN_BANK}, or null if no phrase matched
      * @param phrase    the phrase that matched, or null
+     * @param shape     attribute operations the item itself implies ("shorts {shorts}": a trouser cut short)
      */
-    public record Match(String className, String phrase) implements Serializable {
+    public record Match(String className, String phrase, List<AttributeOps.Op> shape) implements Serializable {
+        /** A match without shape operations. */
+        public Match(String className, String phrase) {
+            this(className, phrase, List.of());
+        }
     }
 
     /**
@@ -65,11 +73,28 @@ public final class Lexicon implements Serializable {
                         + " found '" + line + "'");
             }
             String cls = line.substring(0, colon).strip();
-            for (String phrase : line.substring(colon + 1).split(",")) {
+            for (String entry : line.substring(colon + 1).split(",")) {
+                String phrase = entry;
+                List<AttributeOps.Op> shape = new ArrayList<>();
+                int brace = entry.indexOf('{');
+                if (brace >= 0) {
+                    int end = entry.indexOf('}', brace);
+                    if (end < 0) {
+                        throw new InvalidInputException(name + ":" + lineNo + ": unclosed '{' in '" + entry.strip()
+                                + "'");
+                    }
+                    for (String op : entry.substring(brace + 1, end).strip().split("\\s+")) {
+                        if (!op.isEmpty()) {
+                            shape.add(AttributeOps.Op.parse(op, name + ":" + lineNo));
+                        }
+                    }
+                    phrase = entry.substring(0, brace);
+                }
                 List<String> tokens = Vocabulary.tokens(phrase);
                 if (!tokens.isEmpty()) {
                     lex.phrases.add(tokens.toArray(new String[0]));
                     lex.labels.add(cls);
+                    lex.shapes.add(List.copyOf(shape));
                 }
             }
         }
@@ -98,13 +123,14 @@ public final class Lexicon implements Serializable {
                 }
             }
             if (best >= 0) {
-                return new Match(labels.get(best), String.join(" ", phrases.get(best)));
+                return new Match(labels.get(best), String.join(" ", phrases.get(best)), shapes.get(best));
             }
         }
         return new Match(null, null);
     }
 
-    private static boolean matchesAt(List<String> words, int at, String[] phrase) {
+    /** @return whether {@code phrase} (with an optional plural s/es on each word) starts at word {@code at} */
+    static boolean matchesAt(List<String> words, int at, String[] phrase) {
         if (at + phrase.length > words.size()) {
             return false;
         }

@@ -17,7 +17,7 @@ class AugmenterTest {
 
     @Test
     void isSeededAndKeepsTheBackgroundBlack() {
-        Augmenter aug = new Augmenter(new EmbeddedImageConfig(List.of(), "lex", 2, 0.5, 0.2, 0.3, 0.1));
+        Augmenter aug = new Augmenter(new EmbeddedImageConfig(List.of(), "lex", "attrs", 2, 0.5, 0.2, 0.3, 0.1));
         byte[] a = aug.apply(GARMENT, 28, 28, 1, 7);
         assertArrayEquals(a, aug.apply(GARMENT, 28, 28, 1, 7));
         assertFalse(Arrays.equals(a, aug.apply(GARMENT, 28, 28, 1, 8)));
@@ -27,9 +27,9 @@ class AugmenterTest {
 
     @Test
     void withNothingToDoItIsTheIdentity() {
-        Augmenter none = new Augmenter(new EmbeddedImageConfig(List.of(), "lex", 0, 0, 0, 0, 0));
+        Augmenter none = new Augmenter(new EmbeddedImageConfig(List.of(), "lex", "attrs", 0, 0, 0, 0, 0));
         assertArrayEquals(GARMENT, none.apply(GARMENT, 28, 28, 1, 3));
-        Augmenter flip = new Augmenter(new EmbeddedImageConfig(List.of(), "lex", 0, 1, 0, 0, 0));
+        Augmenter flip = new Augmenter(new EmbeddedImageConfig(List.of(), "lex", "attrs", 0, 1, 0, 0, 0));
         byte[] f = flip.apply(GARMENT, 28, 28, 1, 3);
         assertEquals(GARMENT[5 * 28], f[5 * 28 + 27]);
     }

@@ -149,6 +149,57 @@ class EmbeddedImageRendererTest {
     }
 
     @Test
+    void whatTheDescriptionSaysChangesTheImageNotOnlyItsClass() throws Exception {
+        // same description id and seed: the same bank draw and augmentation, so only the words differ
+        String[] texts = {"a grey coat", "a dark grey coat", "a light grey coat", "a small grey coat",
+            "a striped grey coat", "a grey coat with short sleeves", "a long grey coat"};
+        List<Row> rows = new ArrayList<>();
+        for (String t : texts) {
+            rows.add(RowFactory.create("d0", "p0", 1, t, "lm", 40L, null, null));
+        }
+        Map<String, byte[]> px = new java.util.HashMap<>();
+        for (Row r : EmbeddedImageRenderer.of(samples, data, images(1, List.of()))
+                .render(spark.createDataFrame(rows, GenerationSchemas.DESCRIPTIONS)).collectAsList()) {
+            assertEquals("Coat", r.getAs("class_name"));
+            px.put(r.getAs("caption"), ImageCodec.pixels(ImageCodec.decode(r.getAs("image"), "out")));
+        }
+        byte[] plain = px.get("a grey coat");
+        for (String t : texts) {
+            if (!t.equals("a grey coat")) {
+                assertTrue(differing(plain, px.get(t)) > 20, t + " looks like the plain coat");
+            }
+        }
+        assertTrue(mean(px.get("a dark grey coat")) < 0.6 * mean(plain));
+        assertTrue(mean(px.get("a light grey coat")) > mean(plain));
+        assertTrue(lit(px.get("a small grey coat")) < 0.75 * lit(plain));
+        assertEquals(7, px.values().stream().map(java.util.Arrays::toString).distinct().count());
+    }
+
+    private static int differing(byte[] a, byte[] b) {
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            n += Math.abs((a[i] & 0xff) - (b[i] & 0xff)) > 8 ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static int lit(byte[] px) {
+        int n = 0;
+        for (byte b : px) {
+            n += (b & 0xff) > 16 ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static double mean(byte[] px) {
+        long s = 0;
+        for (byte b : px) {
+            s += b & 0xff;
+        }
+        return (double) s / px.length;
+    }
+
+    @Test
     void rejectsExcludedClassesTheLexiconDoesNotKnow() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> EmbeddedImageRenderer.of(samples, data, images(1, List.of("Sandel"))));

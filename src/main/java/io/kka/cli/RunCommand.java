@@ -58,19 +58,36 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints the per-iteration summary table and the final detector's metrics. */
+    /**
+     * Prints the per-iteration summary table (with the No-anomalies baseline first, so that a newcomer sees whether
+     * the loop helped) and the final detector's metrics.
+     */
     static void summary(PrintWriter out, JsonNode metrics) {
-        out.printf("%-9s %8s %8s %7s %10s %6s %8s %8s %9s %8s%n", "iteration", "images", "set", "hard%",
-                "threshold", "pairs", "AUROC", "AUPRC", "cost", "seconds");
+        out.printf("%-13s %7s %9s %6s %9s %7s %6s %8s %8s %9s %8s%n", "", "images", "hard new%", "set",
+                "hard set%", "Eq. 8", "pairs", "AUROC", "AUPRC", "cost", "seconds");
+        JsonNode first = metrics.path("iterations").path(0).path("baseline");
+        if (first.isObject()) {
+            out.printf("%-13s %7s %9s %6s %9s %7s %6s %8s %8s %9s %8s%n", "No anomalies", "-", "-", "-", "-", "-",
+                    "-", fmt(first.path("evaluation").path("auroc")), fmt(first.path("evaluation").path("auprc")),
+                    "-", "-");
+        }
         for (JsonNode it : metrics.path("iterations")) {
             JsonNode e = it.path("evaluation");
-            out.printf("KKA(%d)    %8d %8d %6.1f%% %10.4g %6d %8s %8s %9.4f %8.0f%n", it.path("iteration").asInt(),
-                    it.path("generation").path("images").asLong(), it.path("anomaly_set").path("size").asLong(),
+            JsonNode g = it.path("new_generation");
+            JsonNode ratio = it.path("dpo_effect").path("ratio");
+            out.printf("%-13s %7d %8.1f%% %6d %8.1f%% %7s %6d %8s %8s %9.4f %8.0f%n",
+                    "KKA(" + it.path("iteration").asInt() + ")", it.path("generation").path("images").asLong(),
+                    100 * g.path("hard_fraction").asDouble(),
+                    it.path("anomaly_set").path("size").asLong(),
                     100 * it.path("anomaly_set").path("hard_fraction").asDouble(),
-                    it.path("threshold").path("value").asDouble(), it.path("pairs").asInt(), fmt(e.path("auroc")),
-                    fmt(e.path("auprc")), it.path("usage").path("cost").asDouble(),
+                    ratio.isNumber() ? String.format("%.2f", ratio.asDouble()) : "-", it.path("pairs").asInt(),
+                    fmt(e.path("auroc")), fmt(e.path("auprc")), it.path("usage").path("cost").asDouble(),
                     it.path("seconds").path("total").asDouble());
         }
+        out.println("No anomalies: the evaluator trained on the normals alone. hard new%: the new generation judged by"
+                + " the previous evaluator (the No-anomalies one at t = 0). hard set%: the anomaly set judged by the"
+                + " No-anomalies evaluator. Eq. 8: hard anomalies after / before this iteration's DPO, same prompts."
+                + " AUROC/AUPRC: test split, report only.");
         JsonNode f = metrics.path("final");
         if (f.isObject()) {
             out.printf("final detector: %s; test AUROC %s, AUPRC %s on %d test rows%n", f.path("detector").asText(),

@@ -3,7 +3,8 @@ package io.kka.config;
 /**
  * The DPO tuner (Eq. 7).
  *
- * @param provider     embedded DPO on the in-JVM model, OpenAI fine-tuning with method dpo, or a user command
+ * @param provider     embedded DPO on the in-JVM model, OpenAI fine-tuning with method dpo, a user command, or
+ *                     none (the no-DPO ablation)
  * @param beta         DPO β
  * @param learningRate learning rate (embedded)
  * @param steps        optimisation steps per iteration (embedded)
@@ -17,7 +18,8 @@ package io.kka.config;
  */
 public record TuningConfig(
         @Doc("embedded (exact DPO on the in-JVM stand-in), openai (fine-tuning job with method dpo), command"
-                + " (your own job, e.g. TRL)") TuningProvider provider,
+                + " (your own job, e.g. TRL), none (no DPO: every iteration generates with the initial model, the"
+                + " no-DPO ablation)") TuningProvider provider,
         @Doc("DPO β") double beta,
         @Doc("learning rate of the embedded tuner") double learningRate,
         @Doc("optimisation steps per iteration (embedded)") int steps,
@@ -49,7 +51,7 @@ public record TuningConfig(
 
     /** @return defaults: embedded DPO */
     public static TuningConfig defaults() {
-        return new TuningConfig(TuningProvider.EMBEDDED, 0.1, 0.002, 60, 16, "https://api.openai.com/v1", null,
+        return new TuningConfig(TuningProvider.EMBEDDED, 0.1, 0.002, 20, 16, "https://api.openai.com/v1", null,
                 5, 86_400, null, null);
     }
 
@@ -60,6 +62,8 @@ public record TuningConfig(
         /** OpenAI fine-tuning job with method dpo */
         OPENAI,
         /** a user command, e.g. a TRL DPO job */
-        COMMAND
+        COMMAND,
+        /** no tuning: every iteration generates with the initial model (the no-DPO ablation) */
+        NONE
     }
 }

@@ -77,14 +77,15 @@ public final class DefaultStages implements Stages {
 
     @Override
     public Dataset<Row> prompts(Dataset<Row> representatives, int iteration, long seed) {
-        List<String> examples = new ArrayList<>();
-        // K rows (the representatives): their captions become the prompt's examples
+        // K rows (the representatives): their distinct captions become the prompt's examples (a repeated example
+        // tells the model nothing new and narrows what it writes)
+        java.util.Set<String> examples = new java.util.LinkedHashSet<>();
         for (Row r : representatives.select(Columns.CAPTION).collectAsList()) {
             if (!r.isNullAt(0)) {
-                examples.add(r.getString(0));
+                examples.add(r.getString(0).strip());
             }
         }
-        return PromptBuilder.of(cfg.llm(), conf()).prompts(spark, iteration, examples, seed);
+        return PromptBuilder.of(cfg.llm(), conf()).prompts(spark, iteration, List.copyOf(examples), seed);
     }
 
     @Override
@@ -134,6 +135,7 @@ public final class DefaultStages implements Stages {
             case EMBEDDED -> EmbeddedTuner.of(t, seed, layout, conf(), ModelRef.embedded(INITIAL_LM));
             case OPENAI -> OpenAiDpoTuner.of(t, seed, conf());
             case COMMAND -> CommandTuner.of(t, conf());
+            case NONE -> throw new IllegalStateException("tuning.provider none has no tuner");
         };
     }
 

@@ -14,54 +14,71 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Eq. 5–6 for one iteration: trains the confusion evaluator E_t on the training normals and the anomaly set
- * A_t, sets the hard threshold from the validation normals, and labels every generated row hard or easy. Writes
- * the evaluator, the scored anomaly set and generation, and the scores the report plots. The test split is scored
- * for the report only, after every decision of the iteration is made.
+ * A_t, sets its hard threshold from the validation normals (the threshold that judges G_{t+1}), and labels:
+ * <ul>
+ *   <li>every member of A_t as E_t sees it after training on it (in sample: a replace later swaps out the members
+ *       E_t separates, the easy ones);</li>
+ *   <li>the probe, the rows of G_t that did not enter A_t and that E_t therefore never saw: DPO's pairs come from
+ *       it, so that the model learns what E_t confuses on anomalies it did not train on, which is what the Eq. 8
+ *       measurement of the next iteration (judged by E_t) tests;</li>
+ *   <li>A_t again, held out, by the No-anomalies baseline, for the reported hard fraction of the set.</li>
+ * </ul>
+ * Writes the evaluator, the labelled anomaly set and probe, and E_t's scores of the validation normals, the test
+ * split and A_t for the report. The test split is scored for the report only, after every decision of the iteration is made.
  */
 final class EvaluateStep {
     /**
      * @param evaluator  E_t
-     * @param selector   the fitted Eq. 6 threshold
+     * @param selector   the fitted Eq. 6 threshold of E_t
      * @param valNormals validation normals that set it
-     * @param anomalySet A_t, scored, with hardness
-     * @param generated  G_t, scored by E_t, with hardness
-     * @param set        the "anomaly_set" counts of metrics.json (added/removed filled by the caller)
+     * @param anomalySet A_t as persisted, with E_t's score and hardness
+     * @param heldOut    A_t judged by the baseline (Composition)
+     * @param inSample   A_t judged by E_t (Composition)
+     * @param probe      the rows of G_t that E_t did not train on, with E_t's score and hardness (DPO's pairs)
+     * @param probed     their Composition
      * @param evaluation the test evaluation (reporting only), or null
      */
     record Output(Evaluator evaluator, HardAnomalySelector selector, long valNormals, Dataset<Row> anomalySet,
-            Dataset<Row> generated, ObjectNode set, ObjectNode evaluation) {
+            ObjectNode heldOut, ObjectNode inSample, Dataset<Row> probe, ObjectNode probed, ObjectNode evaluation) {
     }
 
     private EvaluateStep() {
     }
 
+    /**
+     * @param anomalySet A_t
+     * @param candidates the usable rows of G_t
+     * @param baseline   the No-anomalies baseline as a judge
+     */
     static Output run(SparkSession spark, Stages stages, SelectionConfig selection, Inputs in, Dataset<Row> anomalySet,
-            Dataset<Row> generated, long seed, String work, StageClock clock) {
+            Dataset<Row> candidates, Judge baseline, long seed, String work, StageClock clock) {
         Evaluator e = clock.run("train", "training the confusion evaluator (Eq. 5)", () -> {
             Evaluator fitted = stages.fit(in.trainNormals(), anomalySet, seed);
             fitted.save(Fs.child(work, "evaluator"));
             return fitted;
         });
         return clock.run("select", "scoring and selecting hard anomalies (Eq. 6)", () -> {
-            Dataset<Row> val = score(e, in.valNormals());
+            // small frames read several times: cached, so that the network scores each row once
+            Dataset<Row> val = score(e, in.valNormals()).cache();
             HardAnomalySelector sel = HardAnomalySelector.fit(selection, val);
             Dataset<Row> set = GenerateStep.persist(spark, sel.select(score(e, anomalySet)),
                     Fs.child(work, "anomaly_set"));
-            Dataset<Row> gen = GenerateStep.persist(spark, scoreUsable(e, sel, generated), Fs.child(work, "generated"));
+            Dataset<Row> setByBaseline = baseline.judge(set).cache();
+            ObjectNode heldOut = Composition.of(setByBaseline, baseline.selector().levels());
+            setByBaseline.unpersist();
+            Dataset<Row> unseen = candidates.join(set.select(col(Columns.SAMPLE_ID).as("_in")),
+                    candidates.col(Columns.SAMPLE_ID).equalTo(col("_in")), "left_anti");
+            Dataset<Row> probe = GenerateStep.persist(spark, sel.select(score(e, unseen)), Fs.child(work, "probe"));
             Dataset<Row> test = score(e, in.test());
             Dataset<Row> scores = GenerateStep.persist(spark, scoreColumns(val).unionByName(scoreColumns(test))
                     .unionByName(scoreColumns(set.withColumn(Columns.ROLE, lit(Role.GENERATED.value())))),
                     Fs.child(work, "scores"));
-            long hard = set.filter(col(Columns.HARDNESS).equalTo(HardAnomalySelector.HARD)).count();
-            long easy = set.filter(col(Columns.HARDNESS).equalTo(HardAnomalySelector.EASY)).count();
-            ObjectNode counts = Metrics.JSON.createObjectNode();
-            counts.put("size", hard + easy);
-            counts.put("hard", hard);
-            counts.put("easy", easy);
-            counts.put("hard_fraction", Metrics.fraction(hard, easy));
             ObjectNode evaluation = Metrics.evaluation(stages.evaluate(scores.filter(
                     col(Columns.ROLE).equalTo(Role.TEST.value()))));
-            return new Output(e, sel, val.count(), set, gen, counts, evaluation);
+            long valNormals = val.count();
+            val.unpersist();
+            return new Output(e, sel, valNormals, set, heldOut, Composition.of(set), probe,
+                    Composition.of(probe, sel.levels()), evaluation);
         });
     }
 
@@ -70,13 +87,11 @@ final class EvaluateStep {
         return e.score(rows.drop(Columns.SCORE, Columns.HARDNESS));
     }
 
-    /** Scores the usable generated rows and keeps the failed ones (null score and hardness). */
-    static Dataset<Row> scoreUsable(Evaluator e, HardAnomalySelector sel, Dataset<Row> generated) {
-        Dataset<Row> usable = AnomalySetUpdater.usable(generated);
+    /** The judged usable rows plus the failed ones of the generation (null score and hardness). */
+    static Dataset<Row> withFailed(Dataset<Row> judged, Dataset<Row> generated) {
         Dataset<Row> failed = generated.filter(col(Columns.IMAGE).isNull().or(col(Columns.ERROR).isNotNull()))
                 .drop(Columns.SCORE, Columns.HARDNESS);
-        Dataset<Row> scored = sel.select(score(e, usable));
-        return scored.unionByName(failed.withColumn(Columns.SCORE, lit(null).cast("double"))
+        return judged.unionByName(failed.withColumn(Columns.SCORE, lit(null).cast("double"))
                 .withColumn(Columns.HARDNESS, lit(null).cast("string")), true);
     }
 

@@ -3,6 +3,7 @@ package io.kka.loop;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.ConfigBinder;
 import io.kka.config.JobConfig;
+import io.kka.config.SelectionConfig;
 import java.util.Map;
 
 /** The metrics.json of one iteration (data-schemas/iteration-metrics.schema.json) and its checkpoint record. */
@@ -10,40 +11,94 @@ final class IterationMetrics {
     private IterationMetrics() {
     }
 
-    static ObjectNode of(JobConfig cfg, int t, ModelRef lm, GenerateStep.Output gen, Update update,
-            EvaluateStep.Output eval, TuneStep.Output tune, Map<String, Double> seconds) {
+    /**
+     * Everything iteration t measured.
+     *
+     * @param lm            the model that wrote G_t
+     * @param gen           the generation
+     * @param baseline      the "baseline" object (iteration 0 only, else null)
+     * @param newGeneration G_t judged by its held-out evaluator (Composition with the judge's name)
+     * @param update        the anomaly-set update
+     * @param dpoEffect     the Eq. 8 measurement, or null
+     * @param extraUsage    usage of the Eq. 8 generation, or null
+     * @param eval          E_t and its threshold
+     * @param tune          pairs and DPO
+     */
+    record Parts(ModelRef lm, GenerateStep.Output gen, ObjectNode baseline, ObjectNode newGeneration, Update update,
+            ObjectNode dpoEffect, ObjectNode extraUsage, EvaluateStep.Output eval, TuneStep.Output tune) {
+    }
+
+    static ObjectNode of(JobConfig cfg, int t, Parts p, Map<String, Double> seconds) {
         ObjectNode m = Metrics.JSON.createObjectNode();
         m.put("iteration", t);
         m.put("mode", ConfigBinder.Names.wire(cfg.run().mode()));
-        m.set("lm", Metrics.model(lm));
-        m.set("generation", gen.counts());
-        ObjectNode set = eval.set().deepCopy();
-        set.put("added", update.added());
-        set.put("removed", update.removed());
+        m.set("lm", Metrics.model(p.lm()));
+        m.set("generation", p.gen().counts());
+        if (p.baseline() != null) {
+            m.set("baseline", p.baseline());
+        }
+        m.set("new_generation", p.newGeneration());
+        ObjectNode set = p.eval().heldOut().deepCopy();
+        set.put("judge", Judge.BASELINE);
+        set.put("added", p.update().added());
+        set.put("removed", p.update().removed());
+        ObjectNode in = p.eval().inSample();
+        ObjectNode inSample = set.putObject("in_sample");
+        inSample.put("judge", "E_" + t);
+        for (String k : new String[] {"hard", "easy", "hard_fraction", "classes"}) {
+            inSample.set(k, in.get(k));
+        }
         m.set("anomaly_set", set);
-        m.set("new_generation", update.newGeneration());
-        ObjectNode threshold = m.putObject("threshold");
-        threshold.put("rule", ConfigBinder.Names.wire(cfg.selection().threshold()));
-        threshold.put("value", eval.selector().threshold());
-        threshold.put("val_normals", eval.valNormals());
-        m.put("pairs", tune.pairs());
-        m.set("tuning", tune.tuning());
-        m.set("evaluation", eval.evaluation());
-        m.set("usage", gen.usage());
+        ObjectNode probe = p.eval().probed().deepCopy();
+        probe.put("judge", "E_" + t);
+        m.set("probe", probe);
+        m.set("dpo_effect", p.dpoEffect());
+        m.set("threshold", threshold(cfg.selection(), p.eval().selector(), p.eval().valNormals()));
+        m.put("pairs", p.tune().pairs());
+        m.set("tuning", p.tune().tuning());
+        m.set("evaluation", p.eval().evaluation());
+        ObjectNode usage = p.gen().usage().deepCopy();
+        if (p.extraUsage() != null) {
+            p.extraUsage().fields().forEachRemaining(e -> {
+                if (e.getValue().isIntegralNumber()) {
+                    usage.put(e.getKey(), usage.get(e.getKey()).asLong() + e.getValue().asLong());
+                } else {
+                    usage.put(e.getKey(), usage.get(e.getKey()).asDouble() + e.getValue().asDouble());
+                }
+            });
+        }
+        m.set("usage", usage);
         ObjectNode s = m.putObject("seconds");
         seconds.forEach(s::put);
         return m;
     }
 
+    /** @return {rule, quantile (quantile rule only), value, val_normals} */
+    static ObjectNode threshold(SelectionConfig selection, HardAnomalySelector sel, long valNormals) {
+        ObjectNode threshold = Metrics.JSON.createObjectNode();
+        threshold.put("rule", ConfigBinder.Names.wire(selection.threshold()));
+        if (selection.threshold() == SelectionConfig.ThresholdRule.QUANTILE) {
+            threshold.put("quantile", selection.quantile());
+        }
+        threshold.put("value", sel.threshold());
+        threshold.put("val_normals", valNormals);
+        threshold.set("levels", Metrics.JSON.valueToTree(sel.levels()));
+        return threshold;
+    }
+
     /** The checkpoint record (state.json's per-iteration entry). */
-    static ObjectNode record(int t, ModelRef used, ModelRef next, EvaluateStep.Output eval) {
+    static ObjectNode record(int t, ModelRef used, ModelRef next, EvaluateStep.Output eval,
+            HardAnomalySelector baseline) {
         ObjectNode r = Metrics.JSON.createObjectNode();
         r.put("iteration", t);
         r.set("lm_used", Metrics.model(used));
         r.set("lm_next", Metrics.model(next));
         r.put("threshold", eval.selector().threshold());
-        r.put("set_size", eval.set().get("size").asLong());
-        r.put("hard_fraction", eval.set().get("hard_fraction").asDouble());
+        r.set("threshold_levels", Metrics.JSON.valueToTree(eval.selector().levels()));
+        r.put("baseline_threshold", baseline.threshold());
+        r.set("baseline_levels", Metrics.JSON.valueToTree(baseline.levels()));
+        r.put("set_size", eval.heldOut().get("size").asLong());
+        r.put("hard_fraction", eval.heldOut().get("hard_fraction").asDouble());
         return r;
     }
 }

@@ -2,6 +2,7 @@ package io.kka.loop;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
+import io.kka.config.TuningConfig;
 import io.kka.data.SplitHash;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
@@ -17,12 +18,16 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * select representative normals (Eq. 2)
+ * E_-1 = the evaluator on the normals alone (the No-anomalies baseline), threshold from validation normals
  * for t = 0 .. T:
  *     generate descriptions and images with LM_t (Eq. 3–4)
- *     t = 0: A_0 = the usable generation;  t > 0: update A_t with the new hard anomalies (add | replace, Eq. 8)
- *     train the confusion evaluator E_t on normals + A_t (Eq. 5)
- *     split generated anomalies into hard / easy with the validation-normal threshold (Eq. 6)
- *     DPO: LM_{t+1} prefers hard over easy descriptions (Eq. 7)
+ *     judge G_t hard / easy with a held-out evaluator: E_{t-1} (E_-1 at t = 0) and its threshold (Eq. 6)
+ *     t > 0: Eq. 8 measured: the same prompts from LM_{t-1}, judged by E_{t-1} too
+ *     t = 0: A_0 = the usable generation less a held-out share;  t > 0: update A_t with the new hard anomalies (add, or replace
+ *            members E_{t-1} found easy, Eq. 8)
+ *     train the confusion evaluator E_t on normals + A_t (Eq. 5); its threshold from validation normals
+ *     label A_t (in sample) and the probe G_t \ A_t (held out) hard / easy with E_t's threshold
+ *     DPO: LM_{t+1} prefers the probe's hard over its easy descriptions (Eq. 7)
  *     commit iterations/t
  * final detector = E_T (Deep SAD on normals + A_T), evaluated on the test split
  * </pre>
@@ -88,7 +93,8 @@ public final class KkaLoop {
         StageClock clock = new StageClock(spark, "iteration " + t);
         String work = checkpoints.workDir(t);
         long seed = SplitHash.mix(cfg.run().seed() * 31 + t);
-        ModelRef lm = t == 0 ? stages.initialModel()
+        // tuning.provider none (the no-DPO ablation): every iteration generates with the initial model
+        ModelRef lm = t == 0 || cfg.tuning().provider() == TuningConfig.TuningProvider.NONE ? stages.initialModel()
                 : Metrics.model(checkpoints.record(t - 1).path("lm_next"));
 
         Dataset<Row> reps = t == 0
@@ -98,31 +104,53 @@ public final class KkaLoop {
                 : spark.read().parquet(layout.iteration(0, "representatives"));
         GenerateStep.Output gen = GenerateStep.run(spark, stages, reps, lm, t, seed, work, clock);
 
-        Update update = t == 0 ? Update.initial(cfg, gen.generated(), seed)
-                : clock.run("update", "updating the anomaly set (" + cfg.run().mode().name().toLowerCase() + ")",
-                        () -> Update.next(spark, cfg, stages, layout, t, gen.generated(), seed, checkpoints));
+        // the held-out judge of G_t: E_{t-1}, or at t = 0 the No-anomalies baseline (no evaluator has seen G_t)
+        BaselineStep.Output baseline = t == 0 ? BaselineStep.run(spark, stages, cfg.selection(), in, seed, work, clock)
+                : null;
+        Judge judge = t == 0 ? baseline.judge()
+                : Judge.previous(stages, cfg.selection(), checkpoints, layout.iteration(t - 1, "evaluator"), t);
+        Dataset<Row> generated = clock.run("judge", "judging the new generation with " + judge.name() + " (Eq. 6)",
+                () -> GenerateStep.persist(spark, EvaluateStep.withFailed(
+                        judge.judge(AnomalySetUpdater.usable(gen.generated())), gen.generated()),
+                        Fs.child(work, "generated")));
+        Dataset<Row> judged = AnomalySetUpdater.usable(generated);
+        ObjectNode newGeneration = Composition.of(judged, judge.selector().levels()).put("judge", judge.name());
 
-        EvaluateStep.Output eval = EvaluateStep.run(spark, stages, cfg.selection(), in, update.set(),
-                gen.generated(), seed, work, clock);
-
-        Dataset<Row> pool = eval.anomalySet().unionByName(eval.generated()).dropDuplicates("sample_id");
-        // the set keeps anomalies of earlier iterations: their prompts are in those iterations' checkpoints
-        Dataset<Row> prompts = gen.prompts();
-        for (int i = 0; i < t; i++) {
-            prompts = prompts.unionByName(spark.read().parquet(layout.iteration(i, "prompts")));
+        DpoEffect.Output effect = null;
+        if (t > 0 && cfg.selection().dpoEffect()) {
+            ModelRef before = Metrics.model(checkpoints.record(t - 1).path("lm_used"));
+            if (!before.equals(lm)) {
+                effect = DpoEffect.run(spark, stages, before, gen.prompts(), judge, judged, seed, work, clock);
+            }
         }
-        TuneStep.Output tune = TuneStep.run(spark, cfg, stages, t, seed, lm, pool, prompts, work,
+
+        Update update = t == 0 ? Update.initial(cfg, judged, seed)
+                : clock.run("update", "updating the anomaly set (" + cfg.run().mode().name().toLowerCase() + ")",
+                        () -> Update.next(spark, cfg, layout, t, judged, seed));
+
+        Judge base = t == 0 ? judge : Judge.baseline(stages, cfg.selection(), checkpoints,
+                layout.iteration(0, "baseline"));
+        EvaluateStep.Output eval = EvaluateStep.run(spark, stages, cfg.selection(), in, update.set(), judged, base,
+                seed, work, clock);
+        TuneStep.Output tune = TuneStep.run(spark, cfg, stages, t, seed, lm, eval.probe(), gen.prompts(), work,
                 "iterations/" + String.format("%03d", t), clock);
 
-        ObjectNode metrics = IterationMetrics.of(cfg, t, lm, gen, update, eval, tune, clock.seconds());
+        ObjectNode metrics = IterationMetrics.of(cfg, t, new IterationMetrics.Parts(lm, gen,
+                baseline == null ? null : baseline.metrics(), newGeneration, update,
+                effect == null ? null : effect.metrics(), effect == null ? null : effect.usage(), eval, tune),
+                clock.seconds());
         Fs.writeString(Fs.child(work, "metrics.json"), metrics.toPrettyString() + "\n",
                 spark.sparkContext().hadoopConfiguration());
-        LOG.info("iteration {} · anomaly set {} ({} hard, {}), threshold {}, {} pairs{}", t,
-                eval.set().get("size").asLong(), eval.set().get("hard").asLong(),
-                String.format("%.1f%%", 100 * eval.set().get("hard_fraction").asDouble()),
+        LOG.info("iteration {} · new generation {} ({} hard by {}), anomaly set {} ({} hard by the baseline, {} by"
+                + " E_t), threshold {}, {} pairs{}{}", t, newGeneration.get("size").asLong(),
+                newGeneration.get("hard").asLong(), judge.name(), eval.heldOut().get("size").asLong(),
+                String.format("%.1f%%", 100 * eval.heldOut().get("hard_fraction").asDouble()),
+                String.format("%.1f%%", 100 * eval.inSample().get("hard_fraction").asDouble()),
                 String.format("%.4g", eval.selector().threshold()), tune.pairs(),
+                effect == null || effect.metrics().get("ratio").isNull() ? ""
+                        : String.format(", Eq. 8 ratio %.2f", effect.metrics().get("ratio").asDouble()),
                 eval.evaluation() == null ? "" : String.format(", test AUROC %.4f (report only)",
                         eval.evaluation().get("auroc").asDouble()));
-        return IterationMetrics.record(t, lm, tune.lmNext(), eval);
+        return IterationMetrics.record(t, lm, tune.lmNext(), eval, base.selector());
     }
 }

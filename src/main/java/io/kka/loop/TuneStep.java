@@ -9,8 +9,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Eq. 7 for one iteration: preference pairs (hard chosen over easy rejected) in both formats, then the tuner.
- * The last iteration writes its pairs but does not tune (no later generation would use the model).
+ * Eq. 7 for one iteration: preference pairs (hard chosen over easy rejected, as judged by an evaluator that had not
+ * trained on them) in both formats, then the tuner. The last iteration writes its pairs but does not tune (no
+ * later generation would use the model); neither does {@code tuning.provider: none}.
  */
 final class TuneStep {
     /**
@@ -24,16 +25,22 @@ final class TuneStep {
     private TuneStep() {
     }
 
+    /**
+     * @param judged  G_t's usable rows judged by their held-out evaluator (E_{t-1}, or the baseline at t = 0)
+     * @param prompts the prompt rows of iteration t
+     */
     static Output run(SparkSession spark, JobConfig cfg, Stages stages, int t, long seed, ModelRef lm,
-            Dataset<Row> scoredPool, Dataset<Row> prompts, String work, String committedRel, StageClock clock) {
+            Dataset<Row> judged, Dataset<Row> prompts, String work, String committedRel, StageClock clock) {
         List<PreferencePair> pairs = clock.run("pairs", "building preference pairs", () ->
-                PreferencePairs.of(cfg.selection(), seed).pairs(scoredPool, prompts));
+                PreferencePairs.of(cfg.selection(), seed).pairs(judged, prompts));
         String trl = Fs.child(work, "pairs.trl.jsonl");
         String openAi = Fs.child(work, "pairs.openai.jsonl");
         PairsWriter.write(trl, openAi, pairs, spark.sparkContext().hadoopConfiguration());
         ObjectNode tuning = Metrics.JSON.createObjectNode();
         tuning.put("provider", io.kka.config.ConfigBinder.Names.wire(cfg.tuning().provider()));
         String skipped = t >= cfg.run().iterations() ? "last iteration: no later generation uses a tuned model"
+                : cfg.tuning().provider() == io.kka.config.TuningConfig.TuningProvider.NONE
+                        ? "tuning.provider none: every iteration generates with the initial model (no-DPO ablation)"
                 : pairs.isEmpty() ? "no pairs: the evaluator found no hard or no easy anomalies" : null;
         ModelRef next = lm;
         if (skipped == null) {

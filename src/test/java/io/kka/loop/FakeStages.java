@@ -65,8 +65,11 @@ final class FakeStages implements Stages {
                     for (int j = 0; j < 5; j++) {
                         // the fixture's trousers average ~40; tuning moves the levels towards it (harder anomalies)
                         int v = 40 + (j - 1) * Math.max(2, 16 - 6 * level);
+                        // each prompt writes its own texts (a letter per prompt), as a sampling model would
+                        String kind = p.getString(0).replaceAll("\\D", "").chars()
+                                .mapToObj(c -> String.valueOf((char) ('a' + c - '0'))).reduce("", String::concat);
                         out.add(RowFactory.create(p.getString(0) + "-" + j, p.getString(0), p.getInt(1),
-                                "an item of brightness " + v, "level-" + level, p.getLong(5),
+                                "an item of brightness " + v + " kind " + kind, "level-" + level, p.getLong(5),
                                 RowFactory.create(1, 0, 10L, 5L, 0, false, 0.001), null));
                     }
                     return out.iterator();
@@ -86,7 +89,7 @@ final class FakeStages implements Stages {
             @Override
             public Dataset<Row> render(Dataset<Row> d) {
                 Dataset<Row> rows = d.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
-                    int v = Integer.parseInt(r.getString(3).replaceAll("\\D+", ""));
+                    int v = Integer.parseInt(r.getString(3).replaceAll(".*brightness (\\d+).*", "$1"));
                     byte[] px = new byte[28 * 28];
                     java.util.Arrays.fill(px, (byte) Math.min(255, v));
                     String source = "fake:" + r.getString(0);

@@ -124,12 +124,17 @@ class SelectionTest {
     }
 
     private Dataset<Row> set(String prefix, int n, String hardness) {
+        return set(prefix, n, hardness, null);
+    }
+
+    private Dataset<Row> set(String prefix, int n, String hardness, String cls) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            rows.add(RowFactory.create(prefix + i, new byte[] {1}, hardness));
+            rows.add(RowFactory.create(prefix + i, new byte[] {1}, hardness, cls));
         }
         Dataset<Row> df = spark.createDataFrame(rows, new StructType().add("sample_id", DataTypes.StringType)
-                .add("image", DataTypes.BinaryType).add("hardness", DataTypes.StringType));
+                .add("image", DataTypes.BinaryType).add("hardness", DataTypes.StringType)
+                .add("class_name", DataTypes.StringType));
         return df.withColumn("error", org.apache.spark.sql.functions.lit(null).cast(SampleSchema.ERROR));
     }
 
@@ -137,7 +142,7 @@ class SelectionTest {
     void replaceKeepsSizeAndSwapsEasyForNewHard() {
         Dataset<Row> previous = set("h", 3, "hard").unionByName(set("e", 5, "easy"));
         Dataset<Row> candidates = set("n", 4, "hard").unionByName(set("x", 6, "easy"));
-        AnomalySetUpdater.Update u = AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, 0, 9)
+        AnomalySetUpdater.Update u = AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, sel(0), 9)
                 .update(previous, candidates);
         assertEquals(8, u.set().count());
         assertEquals(4, u.added());
@@ -145,7 +150,7 @@ class SelectionTest {
         List<String> ids = u.set().select("sample_id").collectAsList().stream().map(r -> r.getString(0)).toList();
         assertTrue(ids.containsAll(List.of("h0", "h1", "h2", "n0", "n1", "n2", "n3")), ids.toString());
         assertEquals(1, ids.stream().filter(i -> i.startsWith("e")).count());
-        assertEquals(ids, AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, 0, 9).update(previous, candidates)
+        assertEquals(ids, AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, sel(0), 9).update(previous, candidates)
                 .set().select("sample_id").collectAsList().stream().map(r -> r.getString(0)).toList());
     }
 
@@ -153,9 +158,92 @@ class SelectionTest {
     void addInjectsOnlyNewHardAndInitialIsCapped() {
         Dataset<Row> previous = set("h", 3, "hard");
         Dataset<Row> candidates = set("n", 4, "hard").unionByName(set("x", 6, "easy"));
-        AnomalySetUpdater.Update u = AnomalySetUpdater.of(RunConfig.UpdateMode.ADD, 0, 9).update(previous, candidates);
+        AnomalySetUpdater.Update u = AnomalySetUpdater.of(RunConfig.UpdateMode.ADD, sel(0), 9).update(previous, candidates);
         assertEquals(7, u.set().count());
-        assertEquals(4, AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, 4, 9).initial(candidates).count());
-        assertEquals(10, AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, 0, 9).initial(candidates).count());
+        assertEquals(4, AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, sel(4), 9).initial(candidates).count());
+    }
+
+    @Test
+    void theFirstSetLeavesOutAHeldOutShareOfTheGeneration() {
+        Dataset<Row> candidates = set("n", 200, "hard").unionByName(set("x", 200, "easy"));
+        SelectionConfig half = new SelectionConfig(SelectionConfig.ThresholdRule.QUANTILE, 0.9, 10, 0,
+                SelectionConfig.UpdateRule.HARD, SelectionConfig.Spread.CLASS, 1.0, 0.5, true);
+        List<String> in = ids(AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, half, 9).initial(candidates));
+        assertTrue(in.size() > 160 && in.size() < 240, "about half of 400: " + in.size());
+        assertEquals(in, ids(AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, half, 9).initial(candidates
+                .repartition(3))), "seeded by sample id, whatever the partitioning");
+        SelectionConfig tenth = new SelectionConfig(SelectionConfig.ThresholdRule.QUANTILE, 0.9, 10, 0,
+                SelectionConfig.UpdateRule.HARD, SelectionConfig.Spread.CLASS, 1.0, 0.1, true);
+        List<String> more = ids(AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, tenth, 9).initial(candidates));
+        assertTrue(more.containsAll(in), "a smaller held-out share keeps every member of the larger one's set");
+    }
+
+    @Test
+    void replaceChangesAtMostTheConfiguredShareOfTheSet() {
+        Dataset<Row> previous = set("e", 10, "easy");
+        Dataset<Row> candidates = set("n", 10, "hard");
+        SelectionConfig cap = new SelectionConfig(SelectionConfig.ThresholdRule.QUANTILE, 0.9, 10, 0,
+                SelectionConfig.UpdateRule.HARD, SelectionConfig.Spread.CLASS, 0.3, 0.25, true);
+        AnomalySetUpdater.Update u = AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, cap, 9)
+                .update(previous, candidates);
+        assertEquals(3, u.added());
+        assertEquals(3, u.removed());
+        assertEquals(10, u.set().count());
+    }
+
+    @Test
+    void leavingMembersComeFromTheMostNumerousClassesFirst() {
+        Dataset<Row> previous = set("d", 6, "easy", "Dress").unionByName(set("c", 2, "easy", "Coat"))
+                .unionByName(set("b", 2, "easy", "Bag"));
+        Dataset<Row> candidates = set("s", 4, "hard", "Shirt");
+        List<String> after = ids(AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, sel(SelectionConfig.UpdateRule
+                .HARD, SelectionConfig.Spread.CLASS), 9).update(previous, candidates).set());
+        assertEquals(2, after.stream().filter(i -> i.startsWith("d")).count(), "four of six dresses leave: " + after);
+        assertEquals(2, after.stream().filter(i -> i.startsWith("c")).count(), after.toString());
+        assertEquals(2, after.stream().filter(i -> i.startsWith("b")).count(), after.toString());
+    }
+
+    private static SelectionConfig sel(int size) {
+        return new SelectionConfig(SelectionConfig.ThresholdRule.QUANTILE, 0.9, 10, size,
+                SelectionConfig.UpdateRule.HARD, SelectionConfig.Spread.CLASS, 1.0, 0.25, true);
+    }
+
+    private static SelectionConfig sel(SelectionConfig.UpdateRule rule, SelectionConfig.Spread spread) {
+        return new SelectionConfig(SelectionConfig.ThresholdRule.QUANTILE, 0.9, 10, 0, rule, spread, 1.0, 0.25, true);
+    }
+
+    private static List<String> ids(Dataset<Row> df) {
+        return df.select("sample_id").collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+    }
+
+    @Test
+    void enteringAnomaliesAreSpreadOverTheirClasses() {
+        Dataset<Row> previous = set("e", 4, "easy", "Trouser");
+        Dataset<Row> candidates = set("s", 6, "hard", "Shirt").unionByName(set("d", 2, "hard", "Dress"))
+                .unionByName(set("x", 3, "easy", "Bag"));
+        List<String> spread = ids(AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, sel(SelectionConfig.UpdateRule
+                .HARD, SelectionConfig.Spread.CLASS), 9).update(previous, candidates).set());
+        assertEquals(4, spread.size());
+        assertEquals(2, spread.stream().filter(i -> i.startsWith("d")).count(), "both dresses enter: " + spread);
+        assertEquals(2, spread.stream().filter(i -> i.startsWith("s")).count(), spread.toString());
+        // seeded random choice among the 8 hard ones, for contrast: the same counts, no class guarantee
+        List<String> random = ids(AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, sel(SelectionConfig.UpdateRule
+                .HARD, SelectionConfig.Spread.RANDOM), 9).update(previous, candidates).set());
+        assertEquals(4, random.size());
+        assertTrue(random.stream().noneMatch(i -> i.startsWith("x") || i.startsWith("e")), random.toString());
+    }
+
+    @Test
+    void theRandomAblationChurnsAsMuchAsKkaButIgnoresHardness() {
+        Dataset<Row> previous = set("h", 5, "hard").unionByName(set("e", 5, "easy"));
+        Dataset<Row> candidates = set("n", 3, "hard").unionByName(set("x", 20, "easy"));
+        AnomalySetUpdater.Update u = AnomalySetUpdater.of(RunConfig.UpdateMode.REPLACE, sel(SelectionConfig
+                .UpdateRule.RANDOM, SelectionConfig.Spread.CLASS), 4).update(previous, candidates);
+        assertEquals(3, u.added(), "m = min(#easy members, #new hard)");
+        assertEquals(10, u.set().count());
+        List<String> in = ids(u.set());
+        long entered = in.stream().filter(i -> i.startsWith("n") || i.startsWith("x")).count();
+        assertEquals(3, entered);
+        assertTrue(in.stream().anyMatch(i -> i.startsWith("x")), "random entries are mostly easy ones: " + in);
     }
 }

@@ -226,13 +226,34 @@ public final class SyntheticRun {
                     .put("description_errors", 0).put("images", generated - failed).put("image_errors", failed);
             int size = (hard + easy) * (t + 1);
             ObjectNode set = m.putObject("anomaly_set");
-            set.put("size", size).put("added", hard + easy).put("removed", 0).put("hard", hard * (t + 1))
-                    .put("easy", size - hard * (t + 1)).put("hard_fraction", (double) hard / (hard + easy));
+            set.put("judge", "baseline");
+            composition(set, size, hard * (t + 1));
+            set.put("added", hard + easy).put("removed", 0);
+            ObjectNode in = set.putObject("in_sample");
+            in.put("judge", "E_" + t).put("hard", hard).put("easy", size - hard)
+                    .put("hard_fraction", (double) hard / size);
+            classes(in.putObject("classes"), size, hard);
+            ObjectNode gen2 = m.putObject("new_generation");
+            gen2.put("judge", t == 0 ? "baseline" : "E_" + (t - 1));
+            composition(gen2, hard + easy, Math.max(0, hard - 2));
+            ObjectNode probe = m.putObject("probe");
+            probe.put("judge", "E_" + t);
+            composition(probe, easy, 1);
             if (t == 0) {
-                m.putNull("new_generation");
+                m.putObject("baseline").put("detector", "Deep SVDD").<ObjectNode>set("threshold",
+                        JSON.createObjectNode().put("rule", "quantile").put("quantile", 0.9).put("value", tau * 2)
+                                .put("val_normals", VAL)).putObject("evaluation").put("auroc", 0.65)
+                        .put("auprc", 0.55).put("test_rows", TEST_NORMAL + TEST_ANOMALY);
+                m.putNull("dpo_effect");
             } else {
-                m.putObject("new_generation").put("hard", hard - 2).put("easy", easy + 2)
-                        .put("hard_fraction", (double) (hard - 2) / (hard + easy));
+                ObjectNode d = m.putObject("dpo_effect");
+                d.put("judge", "E_" + (t - 1));
+                composition(d.putObject("before"), hard + easy, Math.max(1, hard - 2)).remove(List.of("size", "easy"));
+                ((ObjectNode) d.get("before")).put("total", hard + easy);
+                composition(d.putObject("after"), hard + easy, hard).remove(List.of("size", "easy"));
+                ((ObjectNode) d.get("after")).put("total", hard + easy);
+                d.put("prompts", 10).put("ratio", (double) hard / Math.max(1, hard - 2));
+                d.putArray("ci95").add(0.9).add(1.6);
             }
             m.putObject("threshold").put("rule", "max").put("value", tau).put("val_normals", VAL);
             m.put("pairs", Math.min(hard, easy));
@@ -276,9 +297,24 @@ public final class SyntheticRun {
                     .<ObjectNode>set("lm_used", m.get("lm"))
                     .<ObjectNode>set("lm_next", m.get("tuning").get("model_after"))
                     .put("threshold", m.get("threshold").get("value").asDouble())
+                    .put("baseline_threshold", 2 * m.get("threshold").get("value").asDouble())
                     .put("set_size", m.get("anomaly_set").get("size").asInt())
                     .put("hard_fraction", m.get("anomaly_set").get("hard_fraction").asDouble()));
             return s;
+        }
+
+        /** size, hard, easy, hard_fraction, classes (two classes), distinct_classes, class_entropy */
+        private static ObjectNode composition(ObjectNode o, int size, int hard) {
+            o.put("size", size).put("hard", hard).put("easy", size - hard)
+                    .put("hard_fraction", size == 0 ? 0.0 : (double) hard / size);
+            classes(o.putObject("classes"), size, hard);
+            o.put("distinct_classes", 2).put("class_entropy", 1.0);
+            return o;
+        }
+
+        private static void classes(ObjectNode c, int size, int hard) {
+            c.putObject("Shirt").put("n", size / 2).put("hard", hard).put("hard_share", hard == 0 ? 0.0 : 1.0);
+            c.putObject("Bag").put("n", size - size / 2).put("hard", 0).put("hard_share", 0.0);
         }
 
         private static ObjectNode model(String ref) {

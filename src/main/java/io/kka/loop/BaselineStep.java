@@ -1,0 +1,55 @@
+package io.kka.loop;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kka.config.SelectionConfig;
+import io.kka.data.Columns;
+import io.kka.data.Role;
+import io.kka.store.Fs;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * E_{-1}, the "No anomalies" baseline: the evaluator trained on the training normals alone (Deep SVDD for the
+ * Deep SAD evaluator), with its Eq. 6 threshold from the validation normals. It is the held-out judge of the first
+ * generation G_0 (no other evaluator exists that has not trained on it), and its test AUROC is the baseline row of
+ * the run's summary (report only; its test scores are in {@code iterations/000/baseline_scores}). Trained once, in
+ * iteration 0, with the same budget and seed as every E_t.
+ */
+final class BaselineStep {
+    /**
+     * @param judge   the baseline as a judge
+     * @param metrics the "baseline" object of iteration 0's metrics.json
+     */
+    record Output(Judge judge, ObjectNode metrics) {
+    }
+
+    private BaselineStep() {
+    }
+
+    static Output run(SparkSession spark, Stages stages, SelectionConfig selection, Inputs in, long seed, String work,
+            StageClock clock) {
+        Evaluator e = clock.run("baseline", "training the No-anomalies baseline E_-1 (normals only)", () -> {
+            Dataset<Row> none = in.trainNormals().limit(0);
+            Evaluator fitted = stages.fit(in.trainNormals(), none, seed);
+            fitted.save(Fs.child(work, "baseline"));
+            return fitted;
+        });
+        return clock.run("baseline-select", "threshold of the baseline (Eq. 6)", () -> {
+            Dataset<Row> val = EvaluateStep.score(e, in.valNormals()).cache();
+            HardAnomalySelector sel = HardAnomalySelector.fit(selection, val);
+            ObjectNode m = Metrics.JSON.createObjectNode();
+            m.put("detector", e.describe() + " trained on the normals only");
+            m.set("threshold", IterationMetrics.threshold(selection, sel, val.count()));
+            val.unpersist();
+            // written once: the evaluation reads the scores several times
+            Dataset<Row> test = GenerateStep.persist(spark, EvaluateStep.scoreColumns(EvaluateStep.score(e,
+                    in.test())), Fs.child(work, "baseline_scores"));
+            m.set("evaluation", Metrics.evaluation(stages.evaluate(test.filter(col(Columns.ROLE)
+                    .equalTo(Role.TEST.value())))));
+            return new Output(new Judge(e, sel, Judge.BASELINE), m);
+        });
+    }
+}

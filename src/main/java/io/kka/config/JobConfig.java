@@ -36,6 +36,11 @@ public record JobConfig(
         Check.notNull("images", images);
         Check.notNull("selection", selection);
         Check.notNull("tuning", tuning);
+        if (representatives.features() == RepresentativesConfig.FeatureKind.ENCODER && !evaluator.pretrain().enabled()) {
+            throw new ConfigException("representatives.features", "encoder needs an encoder at iteration 0, before"
+                    + " any evaluator exists: set evaluator.pretrain.enabled: true (an autoencoder pretrained on the"
+                    + " training normals) or use pixels", "encoder");
+        }
     }
 
     /** @return the defaults: Fashion-MNIST from the Debian package, class 0 normal, embedded stand-ins */

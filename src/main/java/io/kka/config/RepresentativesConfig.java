@@ -2,7 +2,8 @@ package io.kka.config;
 
 /**
  * Eq. 1–2: the K training normals that best represent the normal distribution; their captions are the prompt's
- * examples. The same clustering and Mahalanobis score (Eq. 1) form the SSD-style baseline detector.
+ * examples. The same clustering and Mahalanobis score (Eq. 1) on downsampled pixels form the "Mahalanobis on
+ * pixels" baseline detector (a pixel-space stand-in for Eq. 1; the paper's SSD works on learned features).
  *
  * @param k             number of clusters (and representatives)
  * @param features      feature extractor for clustering and the Mahalanobis score
@@ -12,8 +13,9 @@ package io.kka.config;
  */
 public record RepresentativesConfig(
         @Doc("K, number of clusters and representatives") int k,
-        @Doc("features: encoder (the evaluator's φ when a model exists) or pixels (downsampled images)")
-        FeatureKind features,
+        @Doc("features of Eq. 1–2: pixels (downsampled images) or encoder (the learned φ: E_{t-1}'s at iteration t"
+                + " >= 1, re-selected every iteration; at t = 0 an autoencoder pretrained on the training normals, which"
+                + " needs evaluator.pretrain.enabled)") FeatureKind features,
         @Doc("side of the downsampled image for the pixels extractor (features = side² × channels, at most 1024)")
         int pixelSize,
         @Doc("covariance shrinkage towards the scaled identity, in [0, 1]") double shrinkage,
@@ -33,9 +35,14 @@ public record RepresentativesConfig(
         return new RepresentativesConfig(5, FeatureKind.PIXELS, 8, 0.1, 20);
     }
 
+    /** @return a copy with other features */
+    public RepresentativesConfig withFeatures(FeatureKind f) {
+        return new RepresentativesConfig(k, f, pixelSize, shrinkage, maxIterations);
+    }
+
     /** Feature extractors. */
     public enum FeatureKind {
-        /** the evaluator's encoder φ(x), falling back to pixels when no model exists yet */
+        /** the learned encoder φ(x): E_{t-1}'s, or a pretrained autoencoder's at t = 0 (never a silent fallback) */
         ENCODER,
         /** downsampled pixels */
         PIXELS

@@ -85,6 +85,43 @@ public final class DeepSadTrainer {
         }
     }
 
+    /**
+     * The encoder φ before any Deep SAD training: a Deep SAD network whose encoder layers are copied from an
+     * autoencoder pretrained on {@code train} (evaluator.pretrain), with its centre c. Eq. 1–2's learned features at
+     * iteration 0, when no confusion evaluator exists yet.
+     *
+     * @param train rows with {@code image} and {@code sad_label} (normals)
+     * @return the pretrained encoder as a model (scores are distances to c, embeddings are φ)
+     * @throws IllegalStateException if evaluator.pretrain is not enabled
+     */
+    public DeepSadModel pretrained(Dataset<Row> train) {
+        if (!cfg.pretrain().enabled()) {
+            throw new IllegalStateException("a pretrained encoder needs evaluator.pretrain.enabled: true");
+        }
+        SampleSchema.require(train, Columns.IMAGE, SadLabel.COLUMN);
+        List<Row> first = train.select(col(Columns.IMAGE)).where(col(Columns.IMAGE).isNotNull()).limit(1)
+                .collectAsList();
+        if (first.isEmpty()) {
+            throw new InvalidInputException("no training rows to pretrain an encoder on");
+        }
+        int[] shape = Pixels.shape((byte[]) first.get(0).get(0), "(first training row)");
+        DeepSadNetworkFactory factory = DeepSadNetworkFactory.of(cfg, shape[0], shape[1], seed);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
+        int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
+        JavaRDD<Examples.Example> examples = Examples.of(train, factory.side(), factory.channels(), workers);
+        try {
+            SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
+                    cfg.threadsPerWorker(), seed, false);
+            MultiLayerNetwork net = initialNetwork(factory, loop, examples);
+            double[] c = Centers.compute(sc, net, examples, factory.repDim(), cfg.centerEps(),
+                    ThreadLimit.resolve(cfg.threadsPerWorker(), sc));
+            return new DeepSadModel(NetSnapshot.of(net), c, factory.side(), factory.channels(),
+                    factory.kind().name().toLowerCase(Locale.ROOT) + "-pretrained", List.of());
+        } finally {
+            examples.unpersist(false);
+        }
+    }
+
     /** A freshly initialised Deep SAD net, with the pretrained autoencoder's encoder copied in if enabled. */
     private MultiLayerNetwork initialNetwork(DeepSadNetworkFactory factory, SparkEpochs loop,
             JavaRDD<Examples.Example> examples) {

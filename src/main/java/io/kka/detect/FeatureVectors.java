@@ -16,8 +16,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * The feature vectors z of Eq. 1–2, appended as the ml Vector column {@value DeepSadModel#FEATURES}: the
- * evaluator's encoder φ(x) when a model is given and {@code features: encoder}, otherwise the image downsampled
- * to {@code pixel_size}² × channels values in [0, 1] (computed on the executors).
+ * encoder φ(x) of a given model with {@code features: encoder}, or with {@code features: pixels} the image
+ * downsampled to {@code pixel_size}² × channels values in [0, 1] (computed on the executors).
  */
 final class FeatureVectors implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,12 +31,20 @@ final class FeatureVectors implements Serializable {
 
     /**
      * @param cfg     representatives config
-     * @param encoder the evaluator, or null
+     * @param encoder the model whose φ gives the features; required with {@code features: encoder}, ignored with
+     *                pixels
      * @return the extractor
+     * @throws IllegalArgumentException with {@code features: encoder} and no encoder (never a silent fallback)
      */
     static FeatureVectors of(RepresentativesConfig cfg, DeepSadModel encoder) {
-        boolean useEncoder = cfg.features() == RepresentativesConfig.FeatureKind.ENCODER && encoder != null;
-        return new FeatureVectors(useEncoder ? encoder : null, cfg.pixelSize());
+        if (cfg.features() == RepresentativesConfig.FeatureKind.ENCODER) {
+            if (encoder == null) {
+                throw new IllegalArgumentException("representatives.features is encoder but no encoder was given"
+                        + " (Eq. 1-2 would silently use pixels)");
+            }
+            return new FeatureVectors(encoder, cfg.pixelSize());
+        }
+        return new FeatureVectors(null, cfg.pixelSize());
     }
 
     /** @return "encoder φ (lenet28, 64)" or "pixels 8x8" */

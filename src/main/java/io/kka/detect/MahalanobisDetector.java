@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Eq. 1 as a detector (the SSD-style baseline): features of the training normals, K clusters with Spark MLlib's
+ * Eq. 1 as a detector (on pixels, the "Mahalanobis on pixels" baseline; on φ with features: encoder): features of the training normals, K clusters with Spark MLlib's
  * seeded KMeans, per cluster the mean and a shrunk covariance aggregated on the executors; a row's score is the
  * minimum over clusters of (z − μ_k)ᵀ Σ_k⁻¹ (z − μ_k).
  */
@@ -42,7 +42,7 @@ public final class MahalanobisDetector {
 
     /**
      * @param normals training normals with {@code image}
-     * @param encoder the evaluator whose φ gives the features (with {@code features: encoder}), or null
+     * @param encoder the model whose φ gives the features (required with {@code features: encoder}), or null
      * @return the fitted model
      * @throws InvalidInputException for no rows or a feature dimension above {@value #MAX_DIM}
      */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One one-class task of the detector benchmark (Ruff et al. 2020's protocol): the training images of one class
  * are the normals, the test split's images of every other class are anomalies. Trains Deep SVDD (Deep SAD with
- * no labelled anomaly) and the Eq. 1 Mahalanobis detector, and measures both on the test split.
+ * no labelled anomaly) and the Eq. 1 Mahalanobis detector on pixels, and measures both on the test split.
  */
 public final class OneClassBench {
     private static final Logger LOG = LoggerFactory.getLogger(OneClassBench.class);
@@ -100,7 +100,9 @@ public final class OneClassBench {
             scored.unpersist(false);
             AnomalyMetrics.Result maha = null;
             if (mahalanobis != null) {
-                maha = AnomalyMetrics.of(MahalanobisDetector.of(mahalanobis, seed).fit(train, null).score(test));
+                // a baseline on pixels: no learned encoder exists for it
+                maha = AnomalyMetrics.of(MahalanobisDetector.of(mahalanobis.withFeatures(
+                        RepresentativesConfig.FeatureKind.PIXELS), seed).fit(train, null).score(test));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             LOG.info("task normal={} seed={}: Deep SVDD AUROC {}, Mahalanobis AUROC {} ({} s)", normalClass, seed,

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.kka.config.JobConfig;
 import io.kka.config.LlmConfig;
+import io.kka.config.RepresentativesConfig;
 import io.kka.config.TuningConfig;
 import io.kka.data.Columns;
 import io.kka.data.Role;
@@ -71,8 +72,16 @@ public final class DefaultStages implements Stages {
     }
 
     @Override
-    public Dataset<Row> representatives(Dataset<Row> trainNormals) {
-        return Representatives.of(cfg.representatives(), cfg.run().seed()).select(trainNormals);
+    public Dataset<Row> representatives(Dataset<Row> trainNormals, Evaluator encoder) {
+        Representatives r = Representatives.of(cfg.representatives(), cfg.run().seed());
+        if (cfg.representatives().features() != RepresentativesConfig.FeatureKind.ENCODER) {
+            return r.select(trainNormals);
+        }
+        DeepSadModel phi = encoder == null
+                ? DeepSadTrainer.of(cfg.evaluator(), cfg.run().seed()).pretrained(SadLabel.withLabelFromRole(
+                        trainNormals.select(Columns.SAMPLE_ID, Columns.ROLE, Columns.IMAGE)))
+                : ((SadEvaluator) encoder).model();
+        return r.select(trainNormals, phi);
     }
 
     @Override

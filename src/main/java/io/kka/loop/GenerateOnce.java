@@ -35,8 +35,12 @@ public final class GenerateOnce {
         String out = layout.path(String.format("generate/%03d", iteration));
         StageClock clock = new StageClock(spark, "generate " + iteration);
         long seed = io.kka.data.SplitHash.mix(cfg.run().seed() * 31 + iteration);
+        // with learned features, E_{N-1}'s encoder when that iteration is committed (else a pretrained one)
+        Evaluator encoder = iteration > 0 && checkpoints.lastComplete() >= iteration - 1
+                && cfg.representatives().features() == io.kka.config.RepresentativesConfig.FeatureKind.ENCODER
+                ? stages.load(layout.iteration(iteration - 1, "evaluator")) : null;
         Dataset<Row> reps = clock.run("representatives", "selecting representative normals (Eq. 2)", () ->
-                GenerateStep.persist(spark, stages.representatives(in.trainNormals()), Fs.child(out,
+                GenerateStep.persist(spark, stages.representatives(in.trainNormals(), encoder), Fs.child(out,
                         "representatives")));
         GenerateStep.Output g = GenerateStep.run(spark, stages, reps, lm, iteration, seed, out, clock);
         ObjectNode m = Metrics.JSON.createObjectNode();

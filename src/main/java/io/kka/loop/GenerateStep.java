@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.data.Columns;
 import io.kka.generate.DescriptionGenerator;
 import io.kka.store.Fs;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,9 +23,10 @@ final class GenerateStep {
      * @param generated    rendered rows (samples schema, role generated, some with errors), unscored
      * @param counts       the "generation" object of metrics.json
      * @param usage        the "usage" object of metrics.json
+     * @param examples     the distinct examples the prompts showed (the representatives' captions)
      */
     record Output(Dataset<Row> prompts, Dataset<Row> descriptions, Dataset<Row> generated, ObjectNode counts,
-            ObjectNode usage) {
+            ObjectNode usage, List<String> examples) {
     }
 
     private GenerateStep() {
@@ -53,7 +55,13 @@ final class GenerateStep {
         Metrics.addUsage(usage, descriptions);
         Metrics.addUsage(usage, generated);
         usage.put("errors", allErrors);
-        return new Output(prompts, descriptions, generated, counts, usage);
+        java.util.Set<String> examples = new java.util.TreeSet<>();
+        // one array of K captions per prompt row: a few hundred short strings at most
+        for (Row r : prompts.select(org.apache.spark.sql.functions.explode(col("examples"))).distinct()
+                .collectAsList()) {
+            examples.add(r.getString(0));
+        }
+        return new Output(prompts, descriptions, generated, counts, usage, List.copyOf(examples));
     }
 
     /** Writes a frame to Parquet (replacing a leftover of a crashed attempt) and returns the written table. */

@@ -33,6 +33,7 @@ final class IterationMetrics {
         m.put("iteration", t);
         m.put("mode", ConfigBinder.Names.wire(cfg.run().mode()));
         m.set("lm", Metrics.model(p.lm()));
+        m.set("representatives", representatives(cfg, t, p.gen()));
         m.set("generation", p.gen().counts());
         if (p.baseline() != null) {
             m.set("baseline", p.baseline());
@@ -71,6 +72,21 @@ final class IterationMetrics {
         ObjectNode s = m.putObject("seconds");
         seconds.forEach(s::put);
         return m;
+    }
+
+    /** @return {features, encoder, examples}: what Eq. 2 used and the examples the prompts showed */
+    private static ObjectNode representatives(JobConfig cfg, int t, GenerateStep.Output gen) {
+        ObjectNode r = Metrics.JSON.createObjectNode();
+        boolean learned = cfg.representatives().features() == io.kka.config.RepresentativesConfig.FeatureKind.ENCODER;
+        r.put("features", learned ? "encoder" : "pixels");
+        if (learned) {
+            r.put("encoder", t == 0 ? "autoencoder pretrained on the training normals" : "E_" + (t - 1));
+        } else {
+            r.putNull("encoder");
+        }
+        var examples = r.putArray("examples");
+        gen.examples().forEach(examples::add);
+        return r;
     }
 
     /** @return {rule, quantile (quantile rule only), value, val_normals} */

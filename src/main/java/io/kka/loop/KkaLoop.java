@@ -2,6 +2,7 @@ package io.kka.loop;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
+import io.kka.config.RepresentativesConfig;
 import io.kka.config.TuningConfig;
 import io.kka.data.SplitHash;
 import io.kka.store.Fs;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Algorithm 1 of the KKA paper, one committed checkpoint per iteration.
  *
  * <pre>
- * select representative normals (Eq. 2)
+ * select representative normals (Eq. 2; with learned features again every iteration, with E_{t-1}'s encoder)
  * E_-1 = the evaluator on the normals alone (the No-anomalies baseline), threshold from validation normals
  * for t = 0 .. T:
  *     generate descriptions and images with LM_t (Eq. 3–4)
@@ -97,9 +98,13 @@ public final class KkaLoop {
         ModelRef lm = t == 0 || cfg.tuning().provider() == TuningConfig.TuningProvider.NONE ? stages.initialModel()
                 : Metrics.model(checkpoints.record(t - 1).path("lm_next"));
 
-        Dataset<Row> reps = t == 0
-                ? clock.run("representatives", "selecting representative normals (Eq. 2)", () ->
-                        GenerateStep.persist(spark, stages.representatives(in.trainNormals()),
+        // Eq. 2 once on pixels; on learned features every iteration, with E_{t-1}'s encoder (a pretrained one at t = 0)
+        boolean learned = cfg.representatives().features() == RepresentativesConfig.FeatureKind.ENCODER;
+        Dataset<Row> reps = t == 0 || learned
+                ? clock.run("representatives", "selecting representative normals (Eq. 2, " + (!learned ? "pixels"
+                        : t == 0 ? "pretrained encoder" : "encoder of E_" + (t - 1)) + ")", () ->
+                        GenerateStep.persist(spark, stages.representatives(in.trainNormals(), t == 0 ? null
+                                : stages.load(layout.iteration(t - 1, "evaluator"))),
                                 Fs.child(work, "representatives")))
                 : spark.read().parquet(layout.iteration(0, "representatives"));
         GenerateStep.Output gen = GenerateStep.run(spark, stages, reps, lm, t, seed, work, clock);

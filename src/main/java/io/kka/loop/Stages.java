@@ -11,8 +11,14 @@ import org.apache.spark.sql.Row;
  * implementation runs (embedded stand-ins or HTTP endpoints, which tuner) is decided here.
  */
 public interface Stages {
-    /** Eq. 1–2: the representative training normals whose captions seed the prompt. */
-    Dataset<Row> representatives(Dataset<Row> trainNormals);
+    /**
+     * Eq. 1–2: the representative training normals whose captions seed the prompt.
+     *
+     * @param trainNormals the training normals
+     * @param encoder      E_{t-1}, whose φ gives the features with {@code representatives.features: encoder}; null at
+     *                     iteration 0 (the stage then pretrains an encoder, or uses pixels)
+     */
+    Dataset<Row> representatives(Dataset<Row> trainNormals, Evaluator encoder);
 
     /** The prompt rows of iteration t (GenerationSchemas.PROMPTS) built from the representatives. */
     Dataset<Row> prompts(Dataset<Row> representatives, int iteration, long seed);

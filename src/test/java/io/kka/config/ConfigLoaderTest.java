@@ -130,4 +130,14 @@ class ConfigLoaderTest {
         List<String> e = errors("run:\n  name: [unclosed\n");
         assertTrue(e.get(0).startsWith("test.yaml is not valid YAML at line"), e.get(0));
     }
+
+    @Test
+    void learnedFeaturesForEq2NeedAPretrainedEncoderAtIterationZero() {
+        ConfigErrors e = assertThrows(ConfigErrors.class, () -> ConfigLoader.parse("", "test",
+                List.of("representatives.features=encoder")));
+        assertTrue(e.getMessage().contains("representatives.features encoder needs an encoder at iteration 0"),
+                e.getMessage());
+        assertEquals(RepresentativesConfig.FeatureKind.ENCODER, ConfigLoader.parse("", "test", List.of(
+                "representatives.features=encoder", "evaluator.pretrain.enabled=true")).representatives().features());
+    }
 }

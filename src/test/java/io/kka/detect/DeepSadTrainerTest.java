@@ -105,6 +105,27 @@ class DeepSadTrainerTest {
         assertTrue(rootMessage(e).contains("but the model expects"), rootMessage(e));
     }
 
+    @Test
+    void aPretrainedEncoderGivesEq2ItsLearnedFeaturesAtIterationZero() {
+        EvaluatorConfig d = config(2);
+        EvaluatorConfig withAe = new EvaluatorConfig(d.network(), 0, 1.0, 1e-6, 0.1, 2, 1e-3, 1e-6, List.of(1), 8, 2, 5,
+                0, new EvaluatorConfig.PretrainConfig(true, 1, 1e-3, 1e-6));
+        // the autoencoder is LeNet-28's: 28x28 images
+        Dataset<Row> train = DetectFixtures.frame(spark, 28, 1, new int[] {60}, new int[] {0}, "n");
+        DeepSadModel phi = DeepSadTrainer.of(withAe, 7).pretrained(train);
+        Dataset<Row> embedded = phi.embed(train);
+        assertEquals(phi.repDim(), ((org.apache.spark.ml.linalg.Vector) embedded.select(DeepSadModel.FEATURES)
+                .first().get(0)).size());
+        io.kka.config.RepresentativesConfig enc = new io.kka.config.RepresentativesConfig(3,
+                io.kka.config.RepresentativesConfig.FeatureKind.ENCODER, 8, 0.1, 10);
+        assertEquals(3, io.kka.generate.Representatives.of(enc, 1).select(train, phi).count());
+        // asking for the encoder without one is an error, never pixels in disguise
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> io.kka.generate.Representatives.of(enc, 1).select(train));
+        assertTrue(e.getMessage().startsWith("representatives.features is encoder but no encoder"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> DeepSadTrainer.of(config(2), 7).pretrained(train));
+    }
+
     static String rootMessage(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -35,7 +35,7 @@ final class FakeStages implements Stages {
     }
 
     @Override
-    public Dataset<Row> representatives(Dataset<Row> trainNormals) {
+    public Dataset<Row> representatives(Dataset<Row> trainNormals, Evaluator encoder) {
         return trainNormals.orderBy(Columns.SAMPLE_ID).limit(3);
     }
 

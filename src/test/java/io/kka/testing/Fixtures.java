@@ -49,6 +49,66 @@ public final class Fixtures {
         return dir;
     }
 
+    /** where Debian's dataset-fashion-mnist installs the real files (.ci/run installs the package) */
+    public static final Path REAL_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+    /**
+     * Writes a small subset of the real Fashion-MNIST in its own format: the first {@code perClassTrain} training and
+     * {@code perClassTest} test images of every class, in file order.
+     *
+     * @param dir           target directory
+     * @param perClassTrain training images per class
+     * @param perClassTest  test images per class
+     * @return dir
+     * @throws IOException if the real files cannot be read (install dataset-fashion-mnist)
+     */
+    public static Path fashionMnistSubset(Path dir, int perClassTrain, int perClassTest) throws IOException {
+        Files.createDirectories(dir);
+        subset(REAL_FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"), REAL_FASHION_MNIST.resolve(
+                "train-labels-idx1-ubyte.gz"), perClassTrain, dir, "train");
+        subset(REAL_FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"), REAL_FASHION_MNIST.resolve(
+                "t10k-labels-idx1-ubyte.gz"), perClassTest, dir, "t10k");
+        return dir;
+    }
+
+    private static void subset(Path images, Path labels, int perClass, Path dir, String part) throws IOException {
+        byte[] px;
+        byte[] lb;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(images))) {
+            px = in.readAllBytes();
+        }
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(labels))) {
+            lb = in.readAllBytes();
+        }
+        int[] taken = new int[10];
+        ByteArrayOutputStream outImages = new ByteArrayOutputStream();
+        ByteArrayOutputStream outLabels = new ByteArrayOutputStream();
+        int n = 0;
+        for (int i = 0; i + 8 < lb.length && n < 10 * perClass; i++) {
+            int k = lb[8 + i];
+            if (taken[k] < perClass) {
+                taken[k]++;
+                n++;
+                outLabels.write(k);
+                outImages.write(px, 16 + i * 784, 784);
+            }
+        }
+        ByteArrayOutputStream im = new ByteArrayOutputStream();
+        DataOutputStream imh = new DataOutputStream(im);
+        imh.writeInt(0x803);
+        imh.writeInt(n);
+        imh.writeInt(28);
+        imh.writeInt(28);
+        im.write(outImages.toByteArray());
+        ByteArrayOutputStream la = new ByteArrayOutputStream();
+        DataOutputStream lah = new DataOutputStream(la);
+        lah.writeInt(0x801);
+        lah.writeInt(n);
+        la.write(outLabels.toByteArray());
+        gzip(dir.resolve(part + "-images-idx3-ubyte.gz"), im.toByteArray());
+        gzip(dir.resolve(part + "-labels-idx1-ubyte.gz"), la.toByteArray());
+    }
+
     /** @return 784 pixels: a rectangle of class-dependent shape plus noise */
     public static byte[] garment(int k, Random rnd) {
         byte[] px = new byte[784];

@@ -221,6 +221,9 @@ public final class SyntheticRun {
             m.put("iteration", t);
             m.put("mode", "add");
             m.set("lm", model(t == 0 ? "base" : "dpo-" + (t - 1)));
+            ObjectNode reps = m.putObject("representatives");
+            reps.put("features", "pixels").putNull("encoder");
+            reps.putArray("examples").add("a grey t-shirt").add("a light t-shirt with short sleeves");
             ObjectNode gen = m.putObject("generation");
             gen.put("prompts", 10).put("descriptions", generated).put("dropped_normal_mentions", 1)
                     .put("description_errors", 0).put("images", generated - failed).put("image_errors", failed);

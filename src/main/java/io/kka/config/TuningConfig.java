@@ -15,6 +15,8 @@ package io.kka.config;
  * @param timeoutS     give up waiting for a tuning job after this many seconds
  * @param command      shell command for the command tuner; {pairs} and {output} are substituted
  * @param loadLoraUrl  optional vLLM base URL; the new adapter is loaded with POST /v1/load_lora_adapter
+ * @param pairPromptTemplate prompt of every preference pair, asking for one description like the pair's completions
+ *                     (variables {domain} and {examples})
  */
 public record TuningConfig(
         @Doc("embedded (exact DPO on the in-JVM stand-in), openai (fine-tuning job with method dpo), command"
@@ -28,9 +30,13 @@ public record TuningConfig(
         @Doc("API key as a secret reference env:NAME or file:PATH") SecretRef apiKey,
         @Doc("first poll interval of a fine-tuning job, seconds; doubles up to 60") double pollIntervalS,
         @Doc("give up on a tuning job after this many seconds") double timeoutS,
-        @Doc("command tuner: shell command; {pairs} (TRL JSONL path) and {output} (file to write the new model"
-                + " name to) are substituted") String command,
-        @Doc("optional vLLM base URL: load the new LoRA adapter with POST /v1/load_lora_adapter") String loadLoraUrl) implements java.io.Serializable {
+        @Doc("command tuner: shell command; substituted: {pairs} (this iteration's TRL JSONL), {pairs_openai},"
+                + " {all_pairs} / {all_pairs_openai} (iterations 0..t), {output} (file to write the new model name to),"
+                + " {model} (current model), {base_model} (θ_L, the DPO reference), {iteration}") String command,
+        @Doc("optional vLLM base URL: load the new LoRA adapter with POST /v1/load_lora_adapter") String loadLoraUrl,
+        @Doc("prompt template of the preference pairs: asks for one description, as each pair's chosen and rejected"
+                + " completion is one description (variables {domain}, {examples}; local path or Hadoop FS URI)")
+        String pairPromptTemplate) implements java.io.Serializable {
 
     /** Validates. */
     public TuningConfig {
@@ -41,12 +47,21 @@ public record TuningConfig(
         Check.atLeast("batch_size", batchSize, 1);
         Check.positive("poll_interval_s", pollIntervalS);
         Check.positive("timeout_s", timeoutS);
+        Check.notBlank("pair_prompt_template", pairPromptTemplate);
         if (provider == TuningProvider.COMMAND) {
             Check.notBlank("command", command);
         }
         if (provider == TuningProvider.OPENAI) {
             Check.notBlank("base_url", baseUrl);
         }
+    }
+
+    /** A config with the shipped pair prompt template (conf/prompts/kka-pair.txt). */
+    public TuningConfig(TuningProvider provider, double beta, double learningRate, int steps, int batchSize,
+            String baseUrl, SecretRef apiKey, double pollIntervalS, double timeoutS, String command,
+            String loadLoraUrl) {
+        this(provider, beta, learningRate, steps, batchSize, baseUrl, apiKey, pollIntervalS, timeoutS, command,
+                loadLoraUrl, "conf/prompts/kka-pair.txt");
     }
 
     /** @return defaults: embedded DPO */

@@ -103,7 +103,7 @@ public final class DescriptionParser {
         String d = description.toLowerCase(Locale.ROOT);
         for (String cls : classNames) {
             for (String alt : cls.toLowerCase(Locale.ROOT).split("/")) {
-                String a = alt.strip();
+                String a = alt.strip().replace('_', ' '); // household_furniture is "household furniture" in text
                 if (a.isEmpty()) {
                     continue;
                 }

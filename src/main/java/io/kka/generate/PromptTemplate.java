@@ -35,13 +35,17 @@ public final class PromptTemplate implements Serializable {
      * @throws ConfigException (key llm.prompt_template) for an unknown variable or an empty template
      */
     public static PromptTemplate of(String name, String text) {
+        return of("llm.prompt_template", name, text);
+    }
+
+    private static PromptTemplate of(String key, String name, String text) {
         if (text == null || text.isBlank()) {
-            throw new ConfigException("llm.prompt_template", "must not be an empty file", name);
+            throw new ConfigException(key, "must not be an empty file", name);
         }
         Matcher m = VARIABLE.matcher(text);
         while (m.find()) {
             if (!VARIABLES.contains(m.group(1))) {
-                throw new ConfigException("llm.prompt_template", "may use only the variables {domain}, {examples}"
+                throw new ConfigException(key, "may use only the variables {domain}, {examples}"
                         + " and {count}", "{" + m.group(1) + "} in " + name);
             }
         }
@@ -55,12 +59,25 @@ public final class PromptTemplate implements Serializable {
      * @throws ConfigException (key llm.prompt_template) when the file cannot be read or is invalid
      */
     public static PromptTemplate load(String uri, Configuration conf) {
+        return load("llm.prompt_template", uri, conf);
+    }
+
+    /**
+     * @param key  the config key that names the file, for messages
+     * @param uri  a local path or Hadoop FS URI (read on the driver)
+     * @param conf Hadoop configuration
+     * @return the checked template
+     * @throws ConfigException naming {@code key} when the file cannot be read or is invalid
+     */
+    public static PromptTemplate load(String key, String uri, Configuration conf) {
+        String text;
         try {
-            return of(uri, Fs.readShipped(uri, conf));
+            text = Fs.readShipped(uri, conf);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new ConfigException("llm.prompt_template", "must name a readable template file",
+            throw new ConfigException(key, "must name a readable template file",
                     uri + " (" + e.getClass().getSimpleName() + ")");
         }
+        return of(key, uri, text);
     }
 
     /** @return where the template came from */

@@ -20,10 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Tuner {@code command}: runs the user's command (for example a TRL DPO job) and reads back the new model.
  *
- * <p>Placeholders in {@code tuning.command}: {@code {pairs}} (TRL JSONL, a local file), {@code {pairs_openai}}
- * (OpenAI DPO JSONL), {@code {output}} (a local file the command must write: the new model name on the first line
- * and, optionally, a LoRA adapter path on the second), {@code {model}} (the current model name) and
- * {@code {iteration}}. The command runs with {@code sh -c}, inherits the environment (secrets stay there), and its
+ * <p>Placeholders in {@code tuning.command}: {@code {pairs}} (this iteration's pairs, TRL JSONL, a local file),
+ * {@code {pairs_openai}} (the same, OpenAI DPO JSONL), {@code {all_pairs}} and {@code {all_pairs_openai}} (the pairs
+ * of iterations 0..t), {@code {output}} (a local file the command must write: the new model name on the first line
+ * and, optionally, a LoRA adapter path on the second), {@code {model}} (the current model name),
+ * {@code {base_model}} (the model before any DPO, θ_L, the paper's reference) and {@code {iteration}}. To keep the
+ * paper's reference, tune {@code {base_model}} on {@code {all_pairs}}; to continue from the last tuned model, tune
+ * {@code {model}} on {@code {pairs}} with {@code {base_model}} as the reference. The command runs with {@code sh -c}, inherits the environment (secrets stay there), and its
  * output goes to the log. If {@code tuning.load_lora_url} is set, the adapter is then loaded into a vLLM server
  * with {@code POST /v1/load_lora_adapter}.
  */
@@ -54,9 +57,16 @@ public final class CommandTuner implements Tuner {
             Path openAi = dir.resolve("pairs.openai.jsonl");
             Files.write(trl, Fs.readBytes(in.trlUri(), conf));
             Files.write(openAi, Fs.readBytes(in.openAiUri(), conf));
+            Path allTrl = dir.resolve("pairs.all.trl.jsonl");
+            Path allOpenAi = dir.resolve("pairs.all.openai.jsonl");
+            Files.write(allTrl, Fs.readBytes(in.allTrlUri(), conf));
+            Files.write(allOpenAi, Fs.readBytes(in.allOpenAiUri(), conf));
             Path output = dir.resolve("model.txt");
-            String command = cfg.command().replace("{pairs}", trl.toString())
+            String command = cfg.command().replace("{all_pairs_openai}", allOpenAi.toString())
+                    .replace("{all_pairs}", allTrl.toString())
+                    .replace("{pairs}", trl.toString())
                     .replace("{pairs_openai}", openAi.toString()).replace("{output}", output.toString())
+                    .replace("{base_model}", in.base().ref())
                     .replace("{model}", in.current().ref()).replace("{iteration}", Integer.toString(in.iteration()));
             run(command, in.iteration());
             List<String> lines = Files.exists(output) ? Files.readAllLines(output, StandardCharsets.UTF_8) : List.of();

@@ -23,7 +23,6 @@ import io.kka.generate.http.HttpDescriptionGenerator;
 import io.kka.generate.http.HttpImageRenderer;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +60,35 @@ public final class DefaultStages implements Stages {
      * @return the stages
      */
     public static DefaultStages of(JobConfig cfg, SparkSession spark, Dataset<Row> samples) {
-        List<String> normals = new ArrayList<>();
-        samples.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value())).select(Columns.CLASS_NAME).distinct()
-                .collectAsList().forEach(r -> normals.add(r.getString(0)));
-        return new DefaultStages(cfg, spark, samples, List.copyOf(normals));
+        return new DefaultStages(cfg, spark, samples, normalNames(cfg, samples));
+    }
+
+    /**
+     * The names a description may use for the normal class (llm.drop_normal_mentions): the normal class names and,
+     * when the class is a CIFAR-100 superclass ({@code household_furniture}), the fine classes of its images
+     * ("chair", "couch", ...), which is what captions and language models say.
+     */
+    static List<String> normalNames(JobConfig cfg, Dataset<Row> samples) {
+        Dataset<Row> normal = samples.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value()));
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        // a handful of rows: one per normal class
+        normal.select(Columns.CLASS_NAME).distinct().collectAsList().forEach(r -> names.add(r.getString(0)));
+        if (cfg.data().dataset() == io.kka.config.DataConfig.DatasetKind.CIFAR100
+                && cfg.data().classLevel() == io.kka.config.DataConfig.ClassLevel.COARSE) {
+            // five fine classes per superclass, so five distinct captions
+            for (Row r : normal.select(Columns.CAPTION).distinct().limit(1000).collectAsList()) {
+                String fine = io.kka.data.readers.Cifar100Reader.fineName(r.getString(0));
+                if (fine != null) {
+                    names.add(fine);
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** @return the names a description may use for the normal class ({@link #normalNames(JobConfig, Dataset)}) */
+    public List<String> normalNames() {
+        return normalClasses;
     }
 
     private Configuration conf() {

@@ -137,7 +137,7 @@ public final class KkaLoop {
                 layout.iteration(0, "baseline"));
         EvaluateStep.Output eval = EvaluateStep.run(spark, stages, cfg.selection(), in, update.set(), judged, base,
                 seed, work, clock);
-        TuneStep.Output tune = TuneStep.run(spark, cfg, stages, t, seed, lm, eval.probe(), gen.prompts(), work,
+        TuneStep.Output tune = TuneStep.run(spark, cfg, stages, layout, t, seed, lm, eval.probe(), gen.prompts(), work,
                 "iterations/" + String.format("%03d", t), clock);
 
         ObjectNode metrics = IterationMetrics.of(cfg, t, new IterationMetrics.Parts(lm, gen,

@@ -14,8 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tuner {@code openai}: uploads the OpenAI DPO JSONL ({@code POST /files}, purpose fine-tune), creates a
- * fine-tuning job with {@code method: {type: dpo, dpo: {hyperparameters: {beta}}}} on the current model, polls it
- * with backoff until a terminal status, and returns {@code fine_tuned_model}.
+ * fine-tuning job with {@code method: {type: dpo, dpo: {hyperparameters: {beta}}}}, polls it with backoff until a
+ * terminal status, and returns {@code fine_tuned_model}.
+ *
+ * <p>Every job starts from the base model θ_L with the pairs of all iterations so far (0..t). OpenAI's DPO takes
+ * the model it fine-tunes as its reference, so this keeps the paper's reference, the original LLM θ_L, at every
+ * iteration (the embedded tuner's too); fine-tuning the previous iteration's model instead would make each job's
+ * reference the last tuned model and let the policy drift from θ_L a little more every iteration.
  *
  * <p>The job id is written to the iteration's work directory as soon as the job exists, so a driver that dies
  * while polling resumes polling the same job instead of paying for a second one.
@@ -57,9 +62,9 @@ public final class OpenAiDpoTuner implements Tuner {
         if (jobId == null) {
             byte[] jsonl;
             try {
-                jsonl = Fs.readBytes(in.openAiUri(), conf);
+                jsonl = Fs.readBytes(in.allOpenAiUri(), conf);
             } catch (IOException e) {
-                throw new TuningException("cannot read pairs " + in.openAiUri(), e);
+                throw new TuningException("cannot read pairs " + in.allOpenAiUri(), e);
             }
             JsonNode file = http.postFile(base + "/files", "file", "kka-pairs-" + in.iteration() + ".jsonl", jsonl,
                     "purpose", "fine-tune");
@@ -68,7 +73,7 @@ public final class OpenAiDpoTuner implements Tuner {
                 throw new TuningException("POST " + base + "/files returned no file id");
             }
             ObjectNode body = JsonHttp.json().createObjectNode();
-            body.put("model", in.current().ref());
+            body.put("model", in.base().ref());
             body.put("training_file", fileId);
             body.put("seed", seed);
             body.put("suffix", "kka-it" + in.iteration());
@@ -81,8 +86,8 @@ public final class OpenAiDpoTuner implements Tuner {
                 throw new TuningException("POST " + base + "/fine_tuning/jobs returned no job id");
             }
             Fs.writeString(jobFile, "{\"id\":\"" + jobId + "\",\"training_file\":\"" + fileId + "\"}\n", conf);
-            LOG.info("iteration {}: fine-tuning job {} created on {} ({} pairs, beta {})", in.iteration(), jobId,
-                    in.current().ref(), in.pairs().size(), cfg.beta());
+            LOG.info("iteration {}: fine-tuning job {} created on {} (pairs of iterations 0..{}, {} new; beta {})",
+                    in.iteration(), jobId, in.base().ref(), in.iteration(), in.pairs().size(), cfg.beta());
         } else {
             LOG.info("iteration {}: resuming fine-tuning job {}", in.iteration(), jobId);
         }

@@ -2,6 +2,9 @@ package io.kka.loop;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
+import io.kka.generate.PromptTemplate;
+import io.kka.store.RunLayout;
+import org.apache.hadoop.conf.Configuration;
 import io.kka.store.Fs;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -29,13 +32,26 @@ final class TuneStep {
      * @param judged  G_t's usable rows judged by their held-out evaluator (E_{t-1}, or the baseline at t = 0)
      * @param prompts the prompt rows of iteration t
      */
-    static Output run(SparkSession spark, JobConfig cfg, Stages stages, int t, long seed, ModelRef lm,
-            Dataset<Row> judged, Dataset<Row> prompts, String work, String committedRel, StageClock clock) {
+    static Output run(SparkSession spark, JobConfig cfg, Stages stages, RunLayout layout, int t, long seed,
+            ModelRef lm, Dataset<Row> judged, Dataset<Row> prompts, String work, String committedRel,
+            StageClock clock) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        PromptTemplate pairPrompt = PromptTemplate.load("tuning.pair_prompt_template", cfg.tuning()
+                .pairPromptTemplate(), conf);
+        // a pair's completions are one description each, so its prompt asks for one (not the generation prompt's
+        // list): a real model tuned on list prompts with one-line answers would learn to answer lists with a line
         List<PreferencePair> pairs = clock.run("pairs", "building preference pairs", () ->
-                PreferencePairs.of(cfg.selection(), seed).pairs(judged, prompts));
+                PreferencePairs.of(cfg.selection(), seed).pairs(judged, prompts).stream()
+                        .map(p -> new PreferencePair(p.system(), pairPrompt.fill(cfg.llm().domain(), p.examples(), 1),
+                                p.chosen(), p.rejected(), p.examples()))
+                        .toList());
         String trl = Fs.child(work, "pairs.trl.jsonl");
         String openAi = Fs.child(work, "pairs.openai.jsonl");
-        PairsWriter.write(trl, openAi, pairs, spark.sparkContext().hadoopConfiguration());
+        PairsWriter.write(trl, openAi, pairs, conf);
+        String allTrl = Fs.child(work, "pairs.all.trl.jsonl");
+        String allOpenAi = Fs.child(work, "pairs.all.openai.jsonl");
+        accumulate(layout, t, "pairs.trl.jsonl", trl, allTrl, conf);
+        accumulate(layout, t, "pairs.openai.jsonl", openAi, allOpenAi, conf);
         ObjectNode tuning = Metrics.JSON.createObjectNode();
         tuning.put("provider", io.kka.config.ConfigBinder.Names.wire(cfg.tuning().provider()));
         String skipped = t >= cfg.run().iterations() ? "last iteration: no later generation uses a tuned model"
@@ -46,11 +62,27 @@ final class TuneStep {
         if (skipped == null) {
             Tuner tuner = stages.tuner(t, seed);
             next = clock.run("tune", "DPO on " + pairs.size() + " pairs (Eq. 7, " + tuning.get("provider").asText()
-                    + ")", () -> tuner.tune(new Tuner.Input(t, lm, pairs, trl, openAi, work, committedRel)));
+                    + ")", () -> tuner.tune(new Tuner.Input(t, lm, pairs, trl, openAi, work, committedRel,
+                    stages.initialModel(), allTrl, allOpenAi)));
             tuner.report().forEach((k, v) -> tuning.set(k, Metrics.JSON.valueToTree(v)));
         }
         tuning.set("model_after", Metrics.model(next));
         tuning.put("skipped", skipped);
         return new Output(pairs.size(), next, tuning);
+    }
+
+    /** Writes the pairs of iterations 0..t into one file (the committed files of 0..t-1, then this one's). */
+    private static void accumulate(RunLayout layout, int t, String name, String current, String into,
+            Configuration conf) {
+        StringBuilder all = new StringBuilder();
+        try {
+            for (int i = 0; i < t; i++) {
+                all.append(Fs.readString(layout.iteration(i, name), conf));
+            }
+            all.append(Fs.readString(current, conf));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot gather the preference pairs of iterations 0.." + t, e);
+        }
+        Fs.writeString(into, all.toString(), conf);
     }
 }

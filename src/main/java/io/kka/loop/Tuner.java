@@ -15,9 +15,17 @@ public interface Tuner {
      * @param workDir    the iteration's working directory for the tuner's own files (job ids, logs, weights)
      * @param committedRel the run-relative path {@code workDir} will have once the iteration is committed
      *                   (e.g. {@code iterations/002}); embedded weights are referenced through it
+     * @param base       the model before any DPO, θ_L: the paper's (and the embedded tuner's) DPO reference
+     * @param allTrlUri  the pairs of every iteration so far (0..t), TRL JSONL
+     * @param allOpenAiUri the same, OpenAI DPO JSONL
      */
     record Input(int iteration, ModelRef current, List<PreferencePair> pairs, String trlUri, String openAiUri,
-            String workDir, String committedRel) {
+            String workDir, String committedRel, ModelRef base, String allTrlUri, String allOpenAiUri) {
+        /** An input whose accumulated pairs are this iteration's alone, from the base model {@code current}. */
+        public Input(int iteration, ModelRef current, List<PreferencePair> pairs, String trlUri, String openAiUri,
+                String workDir, String committedRel) {
+            this(iteration, current, pairs, trlUri, openAiUri, workDir, committedRel, current, trlUri, openAiUri);
+        }
     }
 
     /**

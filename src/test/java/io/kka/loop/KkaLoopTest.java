@@ -73,6 +73,9 @@ class KkaLoopTest {
             assertFalse(lines.isEmpty(), it);
             for (String line : lines) {
                 assertEquals(List.of(), SchemaValidation.errors("pairs.trl.schema.json", m.readTree(line)), line);
+                // the completions are single descriptions: so is what the prompt asks for
+                assertTrue(m.readTree(line).path("prompt").asText().startsWith("Please generate one new sentence"),
+                        line);
             }
         }
         // hard fraction of the set rises as the fake LM moves towards the normals (replace mode keeps the size)

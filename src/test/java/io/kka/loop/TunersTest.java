@@ -28,13 +28,41 @@ class TunersTest {
         return new TuningConfig(p, 0.2, 0.05, 10, 4, base, null, 1, 30, command, lora);
     }
 
+    private static final PreferencePair EARLIER = new PreferencePair(null, "Generate one description like: a grey"
+            + " t-shirt", "a short-sleeved shirt", "a wool scarf", null);
+
     private static Tuner.Input input(Path dir) {
+        return input(dir, 0, ModelRef.name("gpt-4.1-mini-2025-04-14"));
+    }
+
+    /** Iteration t's input: this iteration's PAIRS, and for t > 0 one pair of an earlier iteration in the "all" files. */
+    private static Tuner.Input input(Path dir, int t, ModelRef current) {
         Configuration conf = new Configuration();
         String trl = dir.resolve("pairs.trl.jsonl").toString();
         String oai = dir.resolve("pairs.openai.jsonl").toString();
         PairsWriter.write(trl, oai, PAIRS, conf);
-        return new Tuner.Input(0, ModelRef.name("gpt-4.1-mini-2025-04-14"), PAIRS, trl, oai, dir.toString(),
-                "iterations/000");
+        List<PreferencePair> all = new ArrayList<>(t > 0 ? List.of(EARLIER) : List.of());
+        all.addAll(PAIRS);
+        String allTrl = dir.resolve("pairs.all.trl.jsonl").toString();
+        String allOai = dir.resolve("pairs.all.openai.jsonl").toString();
+        PairsWriter.write(allTrl, allOai, all, conf);
+        return new Tuner.Input(t, current, PAIRS, trl, oai, dir.toString(), "iterations/00" + t,
+                ModelRef.name("gpt-4.1-mini-2025-04-14"), allTrl, allOai);
+    }
+
+    @Test
+    void openAiTunesTheBaseModelOnThePairsOfEveryIterationSoFar(@TempDir Path dir) throws Exception {
+        try (FakeTuningServer fake = new FakeTuningServer("succeeded")) {
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), null, ms -> { });
+            t.tune(input(dir, 1, ModelRef.name("ft:gpt-4.1-mini:kka-it0:abc")));
+            JsonNode job = new ObjectMapper().readTree(fake.bodies.get(1));
+            assertEquals("gpt-4.1-mini-2025-04-14", job.path("model").asText(),
+                    "the job starts from θ_L, the paper's DPO reference, not from the last tuned model");
+            String upload = fake.bodies.get(0);
+            assertTrue(upload.contains("a short-sleeved shirt") && upload.contains("a linen shirt"),
+                    "the upload holds the pairs of iteration 0 and 1: " + upload);
+        }
     }
 
     @Test
@@ -95,17 +123,18 @@ class TunersTest {
     void commandTunerRunsCommandReadsModelAndLoadsLora(@TempDir Path dir) throws Exception {
         try (FakeTuningServer fake = new FakeTuningServer("succeeded")) {
             Path seen = dir.resolve("seen.txt");
-            String cmd = "wc -l < {pairs} > " + seen + "; echo \"{model}|{iteration}\" >> " + seen
+            String cmd = "wc -l < {pairs} > " + seen + "; wc -l < {all_pairs} >> " + seen
+                    + "; echo \"{model}|{base_model}|{iteration}\" >> " + seen
                     + "; printf 'kka-lora-it{iteration}\\n/adapters/it{iteration}\\n' > {output}";
             CommandTuner t = CommandTuner.of(cfg(TuningConfig.TuningProvider.COMMAND, null, cmd,
                     fake.base().replace("/v1", "")), new Configuration());
-            ModelRef m = t.tune(input(dir));
-            assertEquals(ModelRef.name("kka-lora-it0"), m);
-            assertEquals(List.of("2", "gpt-4.1-mini-2025-04-14|0"), Files.readAllLines(seen));
+            ModelRef m = t.tune(input(dir, 1, ModelRef.name("kka-lora-it0")));
+            assertEquals(ModelRef.name("kka-lora-it1"), m);
+            assertEquals(List.of("2", "3", "kka-lora-it0|gpt-4.1-mini-2025-04-14|1"), Files.readAllLines(seen));
             assertEquals("POST /v1/load_lora_adapter", fake.requests.get(0));
             JsonNode body = new ObjectMapper().readTree(fake.bodies.get(0));
-            assertEquals("kka-lora-it0", body.path("lora_name").asText());
-            assertEquals("/adapters/it0", body.path("lora_path").asText());
+            assertEquals("kka-lora-it1", body.path("lora_name").asText());
+            assertEquals("/adapters/it1", body.path("lora_path").asText());
         }
     }
 

@@ -117,6 +117,15 @@ public final class Cifar100Reader implements DatasetReader {
         }
     }
 
+    /**
+     * @param caption a caption written by {@link #caption}
+     * @return the fine class it names, with spaces ("maple tree"), or null for another caption
+     */
+    public static String fineName(String caption) {
+        String prefix = "a photo of a ";
+        return caption != null && caption.startsWith(prefix) ? caption.substring(prefix.length()).strip() : null;
+    }
+
     /** @return "a photo of a maple tree" for fine class maple_tree (always "a", as in the CLIP template) */
     public static String caption(String fine) {
         // the fixed CLIP-style template, article included, so captions stay comparable across classes

@@ -1,6 +1,7 @@
 package io.kka.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -59,6 +61,30 @@ class DocsSyncTest {
         for (Path c : configs) {
             assertEquals(List.of(), SchemaValidation.errors("config.schema.json", yaml.readTree(c.toFile())),
                     c.toString());
+        }
+    }
+
+    @Test
+    void thePaperProtocolConfigsLoadAndUseRealEndpointsWithSecretReferences() throws Exception {
+        Map<String, int[]> protocol = Map.of("cifar100", new int[] {150, 50, 3, 1000},
+                "oxford102", new int[] {200, 40, 2, 200}, "ucm", new int[] {300, 40, 2, 200});
+        for (Map.Entry<String, int[]> e : protocol.entrySet()) {
+            Path file = ROOT.resolve("conf/paper-" + e.getKey() + ".yaml");
+            io.kka.config.JobConfig c = io.kka.config.ConfigLoader.load(file, List.of());
+            int[] want = e.getValue(); // epochs, milestone, updates, anomaly-set size (the paper's Sec. IV-A)
+            assertEquals(want[0], c.evaluator().epochs(), file + " epochs");
+            assertEquals(List.of(want[1]), c.evaluator().milestones(), file + " milestones");
+            assertEquals(want[2], c.run().iterations(), file + " updates");
+            assertEquals(want[3], c.selection().anomalySetSize(), file + " anomaly_set_size");
+            assertEquals(1e-4, c.evaluator().learningRate(), 1e-12, file + " learning rate");
+            assertEquals(32, c.evaluator().batchSizePerWorker(), file + " batch");
+            assertEquals(io.kka.config.RunConfig.UpdateMode.REPLACE, c.run().mode());
+            assertEquals(io.kka.config.LlmConfig.LlmProvider.OPENAI, c.llm().provider(), file.toString());
+            assertTrue(c.images().provider() != io.kka.config.ImageGenConfig.ImageProvider.EMBEDDED, file.toString());
+            assertTrue(c.tuning().provider() != io.kka.config.TuningConfig.TuningProvider.EMBEDDED, file.toString());
+            String text = Files.readString(file);
+            assertTrue(text.matches("(?s).*api_key: (env|file):.*"), file + " uses secret references");
+            assertFalse(text.contains("sk-"), file + " holds no literal key");
         }
     }
 

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /** The per-iteration table of the report, from each iteration's metrics.json (iteration-metrics schema). */
 final class IterationTable {
-    private static final String[] HEADERS = {"t", "mode", "generated", "images", "errors", "set size", "hard",
-        "hard fraction", "threshold τ", "pairs", "AUROC", "AUPRC", "cost", "seconds"};
+    private static final String[] HEADERS = {"t", "mode", "generated", "images", "errors", "hard in G_t (judge)",
+        "set size", "hard in A_t (baseline)", "set classes (entropy)", "Eq. 8 ratio [95% CI]", "threshold τ", "pairs",
+        "AUROC", "AUPRC", "cost", "seconds"};
 
     private IterationTable() {
     }
@@ -35,9 +36,14 @@ final class IterationTable {
             cell(b, num(gen.path("descriptions")));
             cell(b, num(gen.path("images")));
             cell(b, sum(gen.path("description_errors"), gen.path("image_errors")));
+            JsonNode g = m.path("new_generation");
+            cell(b, g.isObject() ? Html.num(value(g.path("hard_fraction"))) + " (" + g.path("judge").asText("?") + ")"
+                    : "—");
             cell(b, num(set.path("size")));
-            cell(b, num(set.path("hard")));
             cell(b, num(set.path("hard_fraction")));
+            cell(b, set.has("distinct_classes") ? set.path("distinct_classes").asInt() + " ("
+                    + Html.num(value(set.path("class_entropy"))) + " bits)" : "—");
+            cell(b, ratio(m.path("dpo_effect")));
             cell(b, num(m.path("threshold").path("value")));
             cell(b, num(m.path("pairs")));
             cell(b, num(ev.path("auroc")));
@@ -47,6 +53,17 @@ final class IterationTable {
             b.append("</tr>");
         });
         return b.append("</tbody></table>").toString();
+    }
+
+    /** @return "1.45 [1.10, 1.97]", or "—" without a measurement */
+    static String ratio(JsonNode effect) {
+        if (!effect.path("ratio").isNumber()) {
+            return "—";
+        }
+        JsonNode ci = effect.path("ci95");
+        String hi = ci.path(1).isNumber() ? Html.num(ci.path(1).asDouble()) : "∞";
+        return Html.num(effect.path("ratio").asDouble()) + (ci.isArray() ? " [" + Html.num(ci.path(0).asDouble())
+                + ", " + hi + "]" : "");
     }
 
     /** @return the node's number, or NaN when it is missing, null or not a number */

@@ -141,8 +141,8 @@ class KillResumeIT {
             for (int t = 0; t <= 2; t++) {
                 String it = String.format("iterations/%03d", t);
                 RunComparison.assertSameDecisions(spark, runA.resolve(it), runB.resolve(it));
-                for (String k : List.of("lm", "generation", "anomaly_set", "new_generation", "threshold", "pairs",
-                        "evaluation")) {
+                for (String k : List.of("lm", "representatives", "generation", "baseline", "new_generation",
+                        "anomaly_set", "probe", "dpo_effect", "threshold", "pairs", "evaluation")) {
                     RunComparison.assertClose(ma.get("iterations").get(t).get(k), mb.get("iterations").get(t).get(k),
                             "iteration " + t + " " + k);
                 }
@@ -193,12 +193,20 @@ class KillResumeIT {
             Path it = run.resolve(String.format("iterations/%03d", t));
             assertEquals(List.of(), SchemaValidation.errors("iteration-metrics.schema.json",
                     JSON.readTree(it.resolve("metrics.json").toFile())));
-            for (String table : List.of("generated", "anomaly_set", "generated_raw")) {
+            List<String> tables = new ArrayList<>(List.of("generated", "anomaly_set", "generated_raw", "probe"));
+            if (t > 0) {
+                tables.add("dpo_effect/generated"); // the same prompts from the model before this iteration's DPO
+            }
+            for (String table : tables) {
                 Dataset<Row> df = spark.read().parquet(it.resolve(table).toString());
                 assertEquals(List.of(), SchemaValidation.rowErrors("samples.schema.json", df, 40), table);
             }
             assertEquals(List.of(), SchemaValidation.rowErrors("scores.schema.json",
                     spark.read().parquet(it.resolve("scores").toString()), 40));
+            if (t == 0) {
+                assertEquals(List.of(), SchemaValidation.rowErrors("scores.schema.json",
+                        spark.read().parquet(it.resolve("baseline_scores").toString()), 40));
+            }
             for (String line : Files.readAllLines(it.resolve("pairs.trl.jsonl"))) {
                 assertEquals(List.of(), SchemaValidation.errors("pairs.trl.schema.json", JSON.readTree(line)));
             }

@@ -103,6 +103,12 @@ class RunReportTest {
         assertTrue(fullHtml.contains("SAD+KKA (AUROC ≈"));
         assertTrue(fullHtml.contains("Hard generated anomalies of iteration 2: 12 of 16"), "counts beside sample");
         assertTrue(fullHtml.contains("a bag with a torn strap"));
+        // what the loop learnt: the Eq. 8 ratio with its interval, the baseline line, the class mix per iteration
+        assertTrue(fullHtml.contains("Eq. 8 ratio [95% CI]"));
+        assertTrue(fullHtml.contains("<td>1.2 [0.9, 1.6]</td>") || fullHtml.matches("(?s).*<td>[0-9.]+ \\[0\\.9,"
+                + " 1\\.6\\]</td>.*"), "the ratio and its CI are in the table");
+        assertTrue(fullHtml.contains("No anomalies (normals only)"));
+        assertTrue(fullHtml.contains("<th>G_2 (hard)</th>") && fullHtml.contains("<td>Shirt</td>"), "class mix");
         assertTrue(fullHtml.contains("config_sha256") || fullHtml.contains("config sha256"));
         assertTrue(fullHtml.contains("normal_classes: [bag]"), "config shown");
     }

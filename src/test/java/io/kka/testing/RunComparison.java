@@ -99,7 +99,8 @@ public final class RunComparison {
 
     /**
      * Asserts that two committed iterations decided the same things: the same anomaly-set members with the same
-     * hardness, the same generated rows with the same hardness (or error), and the same preference pairs.
+     * hardness, the same generated rows with the same hardness (or error), the same probe labels, and the same
+     * preference pairs.
      *
      * @param spark a session to read the Parquet tables
      * @param a     one iteration directory ({@code run/iterations/NNN})
@@ -107,7 +108,7 @@ public final class RunComparison {
      * @throws IOException if a pairs file cannot be read
      */
     public static void assertSameDecisions(SparkSession spark, Path a, Path b) throws IOException {
-        for (String table : List.of("anomaly_set", "generated")) {
+        for (String table : List.of("anomaly_set", "generated", "probe")) {
             assertEquals(decisions(spark, a.resolve(table)), decisions(spark, b.resolve(table)),
                     a.getFileName() + " " + table + ": different members or hard/easy labels");
         }

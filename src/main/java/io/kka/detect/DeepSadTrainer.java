@@ -51,37 +51,25 @@ public final class DeepSadTrainer {
      * @throws InvalidInputException for an empty frame, null labels, no normals or mixed image shapes
      */
     public DeepSadModel fit(Dataset<Row> train) {
-        SampleSchema.require(train, Columns.IMAGE, SadLabel.COLUMN);
-        List<Row> first = train.select(col(Columns.IMAGE)).where(col(Columns.IMAGE).isNotNull()).limit(1)
-                .collectAsList();
-        if (first.isEmpty()) {
-            throw new InvalidInputException("Deep SAD training set is empty");
-        }
-        int[] shape = Pixels.shape((byte[]) first.get(0).get(0), "(first training row)");
-        DeepSadNetworkFactory factory = DeepSadNetworkFactory.of(cfg, shape[0], shape[1], seed);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
-        int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
-        JavaRDD<Examples.Example> examples = Examples.of(train, factory.side(), factory.channels(), workers);
+        Setup st = setup(train, "Deep SAD training set is empty");
+        DeepSadNetworkFactory factory = st.factory();
         try {
-            Map<Integer, Long> counts = new TreeMap<>(examples.map(e -> (int) e.y()).countByValue());
+            Map<Integer, Long> counts = new TreeMap<>(st.examples().map(e -> (int) e.y()).countByValue());
             LOG.info("Deep SAD training on {}x{}x{} images ({}, rep {}), {} workers; rows per sad_label: {}",
                     factory.side(), factory.side(), factory.channels(),
-                    factory.kind().name().toLowerCase(Locale.ROOT), factory.repDim(), workers, counts);
-            SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
-                    cfg.threadsPerWorker(), seed, false);
-            MultiLayerNetwork initial = initialNetwork(factory, loop, examples);
-            double[] c = Centers.compute(sc, initial, examples, factory.repDim(), cfg.centerEps(),
-                    ThreadLimit.resolve(cfg.threadsPerWorker(), sc));
+                    factory.kind().name().toLowerCase(Locale.ROOT), factory.repDim(), st.workers(), counts);
+            MultiLayerNetwork initial = initialNetwork(factory, st.loop(), st.examples());
+            double[] c = st.center(initial);
             MultiLayerNetwork net = new MultiLayerNetwork(factory.deepSad(
                     new DeepSadLoss(c, cfg.eta(), cfg.epsilon()), cfg.learningRate(), cfg.weightDecay()));
             net.init();
             net.setParams(initial.params());
-            SparkEpochs.Result r = loop.fit(net, examples, Examples.Target.DEEP_SAD, factory.repDim(),
+            SparkEpochs.Result r = st.loop().fit(net, st.examples(), Examples.Target.DEEP_SAD, factory.repDim(),
                     new SparkEpochs.Schedule("deep-sad", cfg.epochs(), cfg.learningRate(), cfg.milestones()));
             return new DeepSadModel(NetSnapshot.of(net), c, factory.side(), factory.channels(),
                     factory.kind().name().toLowerCase(Locale.ROOT), r.losses());
         } finally {
-            examples.unpersist(false);
+            st.examples().unpersist(false);
         }
     }
 
@@ -98,28 +86,43 @@ public final class DeepSadTrainer {
         if (!cfg.pretrain().enabled()) {
             throw new IllegalStateException("a pretrained encoder needs evaluator.pretrain.enabled: true");
         }
+        Setup st = setup(train, "no training rows to pretrain an encoder on");
+        try {
+            MultiLayerNetwork net = initialNetwork(st.factory(), st.loop(), st.examples());
+            return new DeepSadModel(NetSnapshot.of(net), st.center(net), st.factory().side(), st.factory().channels(),
+                    st.factory().kind().name().toLowerCase(Locale.ROOT) + "-pretrained", List.of());
+        } finally {
+            st.examples().unpersist(false);
+        }
+    }
+
+    /**
+     * What every training needs: the network factory for the images' shape, the cached examples (the caller
+     * unpersists them) and the epoch loop.
+     */
+    private record Setup(DeepSadNetworkFactory factory, JavaSparkContext sc, int workers,
+            JavaRDD<Examples.Example> examples, SparkEpochs loop, int threads, double centerEps) {
+        double[] center(MultiLayerNetwork net) {
+            return Centers.compute(sc, net, examples, factory.repDim(), centerEps, threads);
+        }
+    }
+
+    private Setup setup(Dataset<Row> train, String emptyMessage) {
         SampleSchema.require(train, Columns.IMAGE, SadLabel.COLUMN);
         List<Row> first = train.select(col(Columns.IMAGE)).where(col(Columns.IMAGE).isNotNull()).limit(1)
                 .collectAsList();
         if (first.isEmpty()) {
-            throw new InvalidInputException("no training rows to pretrain an encoder on");
+            throw new InvalidInputException(emptyMessage);
         }
         int[] shape = Pixels.shape((byte[]) first.get(0).get(0), "(first training row)");
         DeepSadNetworkFactory factory = DeepSadNetworkFactory.of(cfg, shape[0], shape[1], seed);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
         int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
         JavaRDD<Examples.Example> examples = Examples.of(train, factory.side(), factory.channels(), workers);
-        try {
-            SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
-                    cfg.threadsPerWorker(), seed, false);
-            MultiLayerNetwork net = initialNetwork(factory, loop, examples);
-            double[] c = Centers.compute(sc, net, examples, factory.repDim(), cfg.centerEps(),
-                    ThreadLimit.resolve(cfg.threadsPerWorker(), sc));
-            return new DeepSadModel(NetSnapshot.of(net), c, factory.side(), factory.channels(),
-                    factory.kind().name().toLowerCase(Locale.ROOT) + "-pretrained", List.of());
-        } finally {
-            examples.unpersist(false);
-        }
+        SparkEpochs loop = new SparkEpochs(sc, workers, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
+                cfg.threadsPerWorker(), seed, false);
+        return new Setup(factory, sc, workers, examples, loop, ThreadLimit.resolve(cfg.threadsPerWorker(), sc),
+                cfg.centerEps());
     }
 
     /** A freshly initialised Deep SAD net, with the pretrained autoencoder's encoder copied in if enabled. */

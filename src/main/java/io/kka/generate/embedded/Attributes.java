@@ -43,20 +43,10 @@ public final class Attributes implements Serializable {
      */
     public static Attributes parse(String text, String name) {
         Attributes a = new Attributes();
-        int lineNo = 0;
-        for (String raw : text.split("\\R")) {
-            lineNo++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new InvalidInputException(name + ":" + lineNo + ": expected 'operation: phrase, phrase',"
-                        + " found '" + line + "'");
-            }
-            AttributeOps.Op op = AttributeOps.Op.parse(line.substring(0, colon).strip(), name + ":" + lineNo);
-            for (String phrase : line.substring(colon + 1).split(",")) {
+        for (ShippedText.Line line : ShippedText.lines(text)) {
+            String[] kv = ShippedText.keyed(line, name, "operation: phrase, phrase");
+            AttributeOps.Op op = AttributeOps.Op.parse(kv[0], name + ":" + line.number());
+            for (String phrase : kv[1].split(",")) {
                 List<String> tokens = Vocabulary.tokens(phrase.toLowerCase(Locale.ROOT));
                 if (!tokens.isEmpty()) {
                     a.phrases.add(tokens.toArray(new String[0]));

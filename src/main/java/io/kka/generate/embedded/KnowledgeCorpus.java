@@ -44,16 +44,11 @@ public record KnowledgeCorpus(String name, List<String> lines, List<Integer> gro
         List<Integer> groups = new ArrayList<>();
         List<String> groupNames = new ArrayList<>(List.of("default"));
         int group = 0;
-        int lineNo = 0;
-        for (String raw : text.split("\\R")) {
-            lineNo++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
+        for (ShippedText.Line l : ShippedText.lines(text)) {
+            String line = l.text();
             if (line.startsWith("[")) {
                 if (!line.endsWith("]") || line.length() < 3) {
-                    throw new InvalidInputException(name + ":" + lineNo + ": malformed group header '" + line
+                    throw new InvalidInputException(name + ":" + l.number() + ": malformed group header '" + line
                             + "' (expected [name])");
                 }
                 groupNames.add(line.substring(1, line.length() - 1).strip());

@@ -60,41 +60,16 @@ public final class Lexicon implements Serializable {
      */
     public static Lexicon parse(String text, String name) {
         Lexicon lex = new Lexicon();
-        int lineNo = 0;
-        for (String raw : text.split("\\R")) {
-            lineNo++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new InvalidInputException(name + ":" + lineNo + ": expected 'Class name: phrase, phrase',"
-                        + " found '" + line + "'");
-            }
-            String cls = line.substring(0, colon).strip();
-            for (String entry : line.substring(colon + 1).split(",")) {
-                String phrase = entry;
-                List<AttributeOps.Op> shape = new ArrayList<>();
+        for (ShippedText.Line line : ShippedText.lines(text)) {
+            String[] kv = ShippedText.keyed(line, name, "Class name: phrase, phrase");
+            String where = name + ":" + line.number();
+            for (String entry : kv[1].split(",")) {
                 int brace = entry.indexOf('{');
-                if (brace >= 0) {
-                    int end = entry.indexOf('}', brace);
-                    if (end < 0) {
-                        throw new InvalidInputException(name + ":" + lineNo + ": unclosed '{' in '" + entry.strip()
-                                + "'");
-                    }
-                    for (String op : entry.substring(brace + 1, end).strip().split("\\s+")) {
-                        if (!op.isEmpty()) {
-                            shape.add(AttributeOps.Op.parse(op, name + ":" + lineNo));
-                        }
-                    }
-                    phrase = entry.substring(0, brace);
-                }
-                List<String> tokens = Vocabulary.tokens(phrase);
+                List<String> tokens = Vocabulary.tokens(brace < 0 ? entry : entry.substring(0, brace));
                 if (!tokens.isEmpty()) {
                     lex.phrases.add(tokens.toArray(new String[0]));
-                    lex.labels.add(cls);
-                    lex.shapes.add(List.copyOf(shape));
+                    lex.labels.add(kv[0]);
+                    lex.shapes.add(brace < 0 ? List.of() : shape(entry.substring(brace), where));
                 }
             }
         }
@@ -102,6 +77,21 @@ public final class Lexicon implements Serializable {
             throw new InvalidInputException(name + ": the lexicon holds no phrase");
         }
         return lex;
+    }
+
+    /** @return the operations of "{op op}" (the rest of an entry from its brace) */
+    private static List<AttributeOps.Op> shape(String braced, String where) {
+        int end = braced.indexOf('}');
+        if (end < 0) {
+            throw new InvalidInputException(where + ": unclosed '{' in '" + braced.strip() + "'");
+        }
+        List<AttributeOps.Op> ops = new ArrayList<>();
+        for (String op : braced.substring(1, end).strip().split("\\s+")) {
+            if (!op.isEmpty()) {
+                ops.add(AttributeOps.Op.parse(op, where));
+            }
+        }
+        return List.copyOf(ops);
     }
 
     /** @return the bank classes named in the lexicon (without {@value #NOT_IN_BANK}), in file order */

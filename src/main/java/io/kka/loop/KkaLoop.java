@@ -98,15 +98,7 @@ public final class KkaLoop {
         ModelRef lm = t == 0 || cfg.tuning().provider() == TuningConfig.TuningProvider.NONE ? stages.initialModel()
                 : Metrics.model(checkpoints.record(t - 1).path("lm_next"));
 
-        // Eq. 2 once on pixels; on learned features every iteration, with E_{t-1}'s encoder (a pretrained one at t = 0)
-        boolean learned = cfg.representatives().features() == RepresentativesConfig.FeatureKind.ENCODER;
-        Dataset<Row> reps = t == 0 || learned
-                ? clock.run("representatives", "selecting representative normals (Eq. 2, " + (!learned ? "pixels"
-                        : t == 0 ? "pretrained encoder" : "encoder of E_" + (t - 1)) + ")", () ->
-                        GenerateStep.persist(spark, stages.representatives(in.trainNormals(), t == 0 ? null
-                                : stages.load(layout.iteration(t - 1, "evaluator"))),
-                                Fs.child(work, "representatives")))
-                : spark.read().parquet(layout.iteration(0, "representatives"));
+        Dataset<Row> reps = representatives(spark, in, t, work, clock);
         GenerateStep.Output gen = GenerateStep.run(spark, stages, reps, lm, t, seed, work, clock);
 
         // the held-out judge of G_t: E_{t-1}, or at t = 0 the No-anomalies baseline (no evaluator has seen G_t)
@@ -115,9 +107,7 @@ public final class KkaLoop {
         Judge judge = t == 0 ? baseline.judge()
                 : Judge.previous(stages, cfg.selection(), checkpoints, layout.iteration(t - 1, "evaluator"), t);
         Dataset<Row> generated = clock.run("judge", "judging the new generation with " + judge.name() + " (Eq. 6)",
-                () -> GenerateStep.persist(spark, EvaluateStep.withFailed(
-                        judge.judge(AnomalySetUpdater.usable(gen.generated())), gen.generated()),
-                        Fs.child(work, "generated")));
+                () -> judged(spark, judge, gen.generated(), work));
         Dataset<Row> judged = AnomalySetUpdater.usable(generated);
         ObjectNode newGeneration = Composition.of(judged, judge.selector().levels()).put("judge", judge.name());
 
@@ -146,6 +136,30 @@ public final class KkaLoop {
                 clock.seconds());
         Fs.writeString(Fs.child(work, "metrics.json"), metrics.toPrettyString() + "\n",
                 spark.sparkContext().hadoopConfiguration());
+        log(t, newGeneration, judge, eval, tune, effect);
+        return IterationMetrics.record(t, lm, tune.lmNext(), eval, base.selector());
+    }
+
+    /** Eq. 2 once on pixels; on learned features every iteration, with E_{t-1}'s encoder (a pretrained one at t = 0). */
+    private Dataset<Row> representatives(SparkSession spark, Inputs in, int t, String work, StageClock clock) {
+        boolean learned = cfg.representatives().features() == RepresentativesConfig.FeatureKind.ENCODER;
+        if (t > 0 && !learned) {
+            return spark.read().parquet(layout.iteration(0, "representatives"));
+        }
+        String features = !learned ? "pixels" : t == 0 ? "pretrained encoder" : "encoder of E_" + (t - 1);
+        return clock.run("representatives", "selecting representative normals (Eq. 2, " + features + ")", () ->
+                GenerateStep.persist(spark, stages.representatives(in.trainNormals(), t == 0 ? null
+                        : stages.load(layout.iteration(t - 1, "evaluator"))), Fs.child(work, "representatives")));
+    }
+
+    /** @return G_t as its held-out judge sees it (error rows kept, with null score and hardness), written once */
+    private static Dataset<Row> judged(SparkSession spark, Judge judge, Dataset<Row> generated, String work) {
+        return GenerateStep.persist(spark, EvaluateStep.withFailed(judge.judge(AnomalySetUpdater.usable(generated)),
+                generated), Fs.child(work, "generated"));
+    }
+
+    private static void log(int t, ObjectNode newGeneration, Judge judge, EvaluateStep.Output eval,
+            TuneStep.Output tune, DpoEffect.Output effect) {
         LOG.info("iteration {} · new generation {} ({} hard by {}), anomaly set {} ({} hard by the baseline, {} by"
                 + " E_t), threshold {}, {} pairs{}{}", t, newGeneration.get("size").asLong(),
                 newGeneration.get("hard").asLong(), judge.name(), eval.heldOut().get("size").asLong(),
@@ -156,6 +170,5 @@ public final class KkaLoop {
                         : String.format(", Eq. 8 ratio %.2f", effect.metrics().get("ratio").asDouble()),
                 eval.evaluation() == null ? "" : String.format(", test AUROC %.4f (report only)",
                         eval.evaluation().get("auroc").asDouble()));
-        return IterationMetrics.record(t, lm, tune.lmNext(), eval, base.selector());
     }
 }

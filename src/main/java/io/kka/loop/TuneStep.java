@@ -29,7 +29,8 @@ final class TuneStep {
     }
 
     /**
-     * @param judged  G_t's usable rows judged by their held-out evaluator (E_{t-1}, or the baseline at t = 0)
+     * @param judged  the probe: G_t's usable rows that did not enter A_t, labelled by E_t (which never trained on
+     *                them)
      * @param prompts the prompt rows of iteration t
      */
     static Output run(SparkSession spark, JobConfig cfg, Stages stages, RunLayout layout, int t, long seed,

@@ -16,7 +16,8 @@ package io.kka.config;
  * @param backoffMaxMs      cap of one backoff, milliseconds, default 60000
  * @param retryAfterMaxS    longest Retry-After honoured, seconds, default 300; a longer one (an exhausted quota)
  *                          fails the row at once instead of stalling the stage
- * @param deadlineS         per-stage deadline, seconds; rows left after it get an error (0, the default: none)
+ * @param deadlineS         per-partition deadline, seconds, counted on the executor's monotonic clock from when the
+ *                          partition starts; rows left after it get an error (0, the default: none)
  * @param cache             consult and fill the response cache under the run directory, default true
  */
 public record HttpConfig(
@@ -28,13 +29,14 @@ public record HttpConfig(
         @Doc("TCP connect timeout, seconds") double connectTimeoutS,
         @Doc("retries after the first attempt, for 429, 5xx, timeouts, connection resets and malformed replies")
         int maxRetries,
-        @Doc("first retry backoff, ms; doubles per retry with jitter; Retry-After wins when present")
+        @Doc("first retry backoff, ms; doubles per retry with jitter; a positive Retry-After wins when present")
         long backoffInitialMs,
         @Doc("cap of one backoff, ms") long backoffMaxMs,
         @Doc("longest Retry-After honoured, seconds; a longer one (e.g. an exhausted quota) fails the row at once")
         double retryAfterMaxS,
-        @Doc("per-stage deadline, seconds, counted from when the stage is planned; rows left after it get an"
-                + " error row instead of hanging (0: none)") double deadlineS,
+        @Doc("per-partition deadline, seconds, counted on the executor's monotonic clock from when the partition"
+                + " starts (never a driver instant, so clock skew cannot move it); rows left after it get an error"
+                + " row instead of hanging (0: none)") double deadlineS,
         @Doc("use the response cache under the run directory (a rerun makes no repeated calls)") boolean cache)
         implements java.io.Serializable {
 

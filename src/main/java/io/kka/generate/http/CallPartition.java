@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor side of an HTTP stage: per partition, resolve the API key (here, on the executor, never on the
- * driver or in a closure), open the endpoint caller once, and run the {@link PartitionCaller}.
+ * The executor side of an HTTP stage: per partition, start the partition's {@link Deadline}, resolve the API key
+ * (here, on the executor, never on the driver or in a closure), open the endpoint caller once, and run the
+ * {@link PartitionCaller}.
  */
 final class CallPartition implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
@@ -20,21 +21,23 @@ final class CallPartition implements FlatMapFunction<Iterator<Row>, Row> {
     private final PartitionCaller.RowCall call;
     private final ReplyCheck check;
     private final ResponseCache cache;
-    private final long deadlineEpochMs;
+    private final double deadlineS;
     private final StageMeter meter;
 
     CallPartition(Endpoint endpoint, PartitionCaller.RowCall call, ReplyCheck check, ResponseCache cache,
-            long deadlineEpochMs, StageMeter meter) {
+            double deadlineS, StageMeter meter) {
         this.endpoint = endpoint;
         this.call = call;
         this.check = check;
         this.cache = cache;
-        this.deadlineEpochMs = deadlineEpochMs;
+        this.deadlineS = deadlineS;
         this.meter = meter;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        // counted from here, on this executor's monotonic clock: the driver's clock never enters the comparison
+        Deadline deadline = Deadline.startingNow(deadlineS);
         SecretRef.Secret secret;
         try {
             secret = endpoint.apiKey() == null ? null : endpoint.apiKey().resolve();
@@ -45,7 +48,7 @@ final class CallPartition implements FlatMapFunction<Iterator<Row>, Row> {
             CallError err = new CallError(endpoint.kind().stage(), null, msg, 0);
             return flatten(input, err);
         }
-        EndpointCaller caller = EndpointCaller.open(endpoint, check, cache, deadlineEpochMs, secret);
+        EndpointCaller caller = EndpointCaller.open(endpoint, check, cache, deadline, secret);
         // twice the in-flight limit: a row sleeping before a retry holds a thread but no connection
         int threads = Math.min(2 * endpoint.http().concurrency(), 512);
         return PartitionCaller.run(input, call, caller, meter, threads);

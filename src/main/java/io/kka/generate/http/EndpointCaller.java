@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes one row's call: cache first, then attempts under the executor's limits, retried per {@link RetryPolicy},
- * each attempt bounded by the request timeout and the stage deadline. Never throws for an endpoint failure: the
+ * each attempt bounded by the request timeout and the partition's deadline. Never throws for an endpoint failure: the
  * result carries a {@link CallError}. Built once per partition; thread-safe.
  */
 public final class EndpointCaller {
@@ -16,9 +16,9 @@ public final class EndpointCaller {
     private final ResponseCache cache;
     private final ReplyCheck check;
     private final HttpAttempt http;
-    private final long deadlineEpochMs;
+    private final Deadline deadline;
 
-    private EndpointCaller(Endpoint endpoint, ReplyCheck check, ResponseCache cache, long deadlineEpochMs,
+    private EndpointCaller(Endpoint endpoint, ReplyCheck check, ResponseCache cache, Deadline deadline,
             SecretRef.Secret secret) {
         this.endpoint = endpoint;
         this.limits = ExecutorLimits.of(endpoint);
@@ -26,20 +26,20 @@ public final class EndpointCaller {
         this.cache = cache;
         this.check = check;
         this.http = new HttpAttempt(endpoint, limits.client(), secret);
-        this.deadlineEpochMs = deadlineEpochMs;
+        this.deadline = deadline;
     }
 
     /**
      * @param endpoint        the endpoint
      * @param check           the protocol's reply check
      * @param cache           the response cache, or null for none
-     * @param deadlineEpochMs the stage deadline as epoch milliseconds, or 0 for none
+     * @param deadline        the partition's deadline, started when the partition started
      * @param secret          the resolved API key, or null
      * @return a caller for one partition
      */
-    public static EndpointCaller open(Endpoint endpoint, ReplyCheck check, ResponseCache cache, long deadlineEpochMs,
+    static EndpointCaller open(Endpoint endpoint, ReplyCheck check, ResponseCache cache, Deadline deadline,
             SecretRef.Secret secret) {
-        return new EndpointCaller(endpoint, check, cache, deadlineEpochMs, secret);
+        return new EndpointCaller(endpoint, check, cache, deadline, secret);
     }
 
     /**
@@ -176,6 +176,6 @@ public final class EndpointCaller {
     }
 
     private long remainingMs() {
-        return deadlineEpochMs <= 0 ? Long.MAX_VALUE / 4 : deadlineEpochMs - System.currentTimeMillis();
+        return deadline.remainingMs();
     }
 }

@@ -60,15 +60,13 @@ public final class HttpDescriptionGenerator implements DescriptionGenerator {
     /**
      * {@inheritDoc}
      *
-     * <p>The per-stage deadline ({@code llm.http.deadline_s}) starts now, when the stage is planned; run the
-     * action right after.
+     * <p>The deadline ({@code llm.http.deadline_s}) is a duration that each partition counts on its executor from
+     * when it starts.
      */
     @Override
     public Dataset<Row> describe(Dataset<Row> prompts) {
         SampleSchema.require(prompts, "prompt_id", "iteration", "system", "prompt", "seed");
         Endpoint endpoint = endpoint();
-        long deadline = llm.http().deadlineS() > 0 ? System.currentTimeMillis()
-                + (long) (llm.http().deadlineS() * 1000) : 0L;
         ResponseCache cache = llm.http().cache() && cacheDir != null
                 ? ResponseCache.at(cacheDir + "/" + EndpointKind.CHAT.label(), HadoopConf.of(spark)) : null;
         ChatProtocol protocol = new ChatProtocol(llm);
@@ -76,7 +74,8 @@ public final class HttpDescriptionGenerator implements DescriptionGenerator {
         spark.sparkContext().setJobDescription("KKA · describe: chat completions from " + endpoint.label() + " at "
                 + endpoint.baseUrl());
         JavaRDD<Row> rows = prompts.javaRDD()
-                .mapPartitions(new CallPartition(endpoint, call, protocol, cache, deadline, meter));
+                .mapPartitions(new CallPartition(endpoint, call, protocol, cache, endpoint.http().deadlineS(),
+                        meter));
         return spark.createDataFrame(rows, GenerationSchemas.DESCRIPTIONS);
     }
 

@@ -65,15 +65,14 @@ public final class HttpImageRenderer implements ImageRenderer {
     /**
      * {@inheritDoc}
      *
-     * <p>The per-stage deadline ({@code images.http.deadline_s}) starts now, when the stage is planned.
+     * <p>The deadline ({@code images.http.deadline_s}) is a duration that each partition counts on its executor
+     * from when it starts.
      */
     @Override
     public Dataset<Row> render(Dataset<Row> descriptions) {
         SampleSchema.require(descriptions, "description_id", "prompt_id", "iteration", "description", "llm_model",
                 "seed", "usage", "error");
         Endpoint endpoint = endpoint();
-        long deadline = cfg.http().deadlineS() > 0 ? System.currentTimeMillis()
-                + (long) (cfg.http().deadlineS() * 1000) : 0L;
         ResponseCache cache = cfg.http().cache() && cacheRoot != null
                 ? ResponseCache.at(cacheRoot + "/" + endpoint.kind().label(), HadoopConf.of(spark)) : null;
         ImageProtocol protocol = ImageProtocol.of(endpoint.kind(), cfg);
@@ -82,7 +81,8 @@ public final class HttpImageRenderer implements ImageRenderer {
         spark.sparkContext().setJobDescription("KKA · render: images from " + endpoint.label() + " at "
                 + endpoint.baseUrl());
         JavaRDD<Row> rows = descriptions.javaRDD()
-                .mapPartitions(new CallPartition(endpoint, call, protocol, cache, deadline, meter));
+                .mapPartitions(new CallPartition(endpoint, call, protocol, cache, endpoint.http().deadlineS(),
+                        meter));
         return spark.createDataFrame(rows, SampleSchema.SCHEMA);
     }
 

@@ -57,10 +57,12 @@ public final class RetryPolicy implements Serializable {
     /**
      * @param retry        0 for the first retry
      * @param retryAfterMs the server's Retry-After in ms, or empty
-     * @return milliseconds to wait: Retry-After plus up to 10% jitter when given, else {@link #backoffMs(int)}
+     * @return milliseconds to wait: a positive Retry-After plus up to 10% jitter, else {@link #backoffMs(int)}. A
+     *         Retry-After of 0 or a date in the past still backs off: honouring it literally would retry at once,
+     *         in lockstep with every other row that got it
      */
     public long delayMs(int retry, Optional<Long> retryAfterMs) {
-        if (retryAfterMs.isPresent()) {
+        if (retryAfterMs.isPresent() && retryAfterMs.get() > 0) {
             long ra = retryAfterMs.get();
             return ra + ThreadLocalRandom.current().nextLong(ra / 10 + 1);
         }

@@ -27,8 +27,8 @@ class EndpointCallerTest {
     private static CallResult call(FakeEndpointServer server, HttpConfig http, SecretRef key, String prompt) {
         Endpoint e = new Endpoint(EndpointKind.CHAT, server.openAiBaseUrl(), "fake-llm", key, "openai", http);
         ChatProtocol chat = new ChatProtocol(LLM);
-        long deadline = http.deadlineS() > 0 ? System.currentTimeMillis() + (long) (http.deadlineS() * 1000) : 0;
-        EndpointCaller caller = EndpointCaller.open(e, chat, null, deadline, key == null ? null : key.resolve());
+        EndpointCaller caller = EndpointCaller.open(e, chat, null, Deadline.startingNow(http.deadlineS()),
+                key == null ? null : key.resolve());
         return caller.call(CallRequest.of(e, "p1", chat.body(null, prompt, 7L), 7L, 10));
     }
 
@@ -95,6 +95,35 @@ class EndpointCallerTest {
             assertTrue(r.attempts() >= 2, "timeouts were retried: " + r.attempts());
             assertTrue(seconds < 5, "the deadline of 1.2 s ended the row after " + seconds + " s");
         }
+    }
+
+    @Test
+    void aRetryAfterOfZeroStillBacksOff() throws Exception {
+        // Retry-After: 0 on every 429; the first backoff is 400 ms, so the retry comes no sooner than 200 ms
+        FaultMix f = new FaultMix(0, 0, 0, 0, 0, 0, 0, 0, 0, 1, List.of(Fault.RATE_LIMITED, Fault.RATE_LIMITED));
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(f))) {
+            HttpConfig http = new HttpConfig(4, 0, 0, 5, 5, 3, 400, 2000, 300, 0, false);
+            CallResult r = call(s, http, null, "describe socks");
+            assertTrue(r.ok(), String.valueOf(r.error()));
+            assertEquals(3, r.attempts());
+            List<FakeEndpointServer.Recorded> hits = s.recorded();
+            for (int i = 1; i < hits.size(); i++) {
+                long gap = hits.get(i).atMs() - hits.get(i - 1).atMs();
+                assertTrue(gap >= 200, "retry " + i + " came " + gap + " ms after a Retry-After: 0 reply");
+            }
+        }
+    }
+
+    @Test
+    void aDeadlineRunsOnTheMonotonicClockItWasGiven() {
+        long[] now = {5_000_000_000L};
+        Deadline d = Deadline.startingNow(1.5, () -> now[0]);
+        assertEquals(1500, d.remainingMs());
+        now[0] += 1_000_000_000L;
+        assertEquals(500, d.remainingMs());
+        now[0] += 600_000_000L;
+        assertTrue(d.remainingMs() <= 0, "passed: " + d.remainingMs());
+        assertTrue(Deadline.startingNow(0, () -> now[0]).remainingMs() > 1L << 50, "0 is no deadline");
     }
 
     @Test

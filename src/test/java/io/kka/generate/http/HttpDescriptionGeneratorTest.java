@@ -182,6 +182,22 @@ class HttpDescriptionGeneratorTest {
     }
 
     @Test
+    void theDeadlineIsCountedByEachPartitionFromItsStart() throws Exception {
+        // the stage is planned, then runs 1.5 s later (a busy scheduler, or an executor whose clock runs ahead of
+        // the driver's): a deadline fixed as a driver instant would have failed every row before the first call
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.latency(5)))) {
+            JobConfig cfg = HttpTestKit.config("llm.base_url=" + s.openAiBaseUrl(), "llm.prompts_per_iteration=4",
+                    "llm.http.deadline_s=1");
+            Dataset<Row> planned = generator(cfg, null).describe(prompts(cfg));
+            Thread.sleep(1500);
+            List<Row> out = planned.collectAsList();
+            assertEquals(4, s.hits());
+            assertTrue(out.stream().allMatch(r -> r.getAs("error") == null),
+                    "every row is answered: " + out.stream().map(r -> r.getAs("error")).toList());
+        }
+    }
+
+    @Test
     void faultsTimeoutsAndTheDeadlineNeverLoseAPrompt() throws Exception {
         // hangs last 30 s and the request timeout is 5 s: without the 2 s deadline a hung row takes >= 15 s
         FaultMix mix = new FaultMix(0, 0.2, 0.2, 0.2, 0.15, 30_000, 0.1, 0.05, 0, 7, List.of());

@@ -48,6 +48,13 @@ class RetryPolicyTest {
             long ra = p.delayMs(0, Optional.of(1000L));
             assertTrue(ra >= 1000 && ra <= 1100, "Retry-After plus at most 10%: " + ra);
         }
+        Instant now = Instant.parse("2025-01-01T12:00:00Z");
+        for (int i = 0; i < 200; i++) {
+            long zero = p.delayMs(2, Optional.of(0L));
+            assertTrue(zero >= 200 && zero <= 400, "Retry-After: 0 still backs off: " + zero);
+            long past = p.delayMs(0, RetryPolicy.parseRetryAfter(null, "Wed, 01 Jan 2025 11:00:00 GMT", now));
+            assertTrue(past >= 50 && past <= 100, "a Retry-After date in the past still backs off: " + past);
+        }
         assertTrue(p.tooLong(301_000));
         assertFalse(p.tooLong(300_000));
     }

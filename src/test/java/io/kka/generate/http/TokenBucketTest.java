@@ -50,7 +50,7 @@ class TokenBucketTest {
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.none()))) {
             Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai", http);
             ChatProtocol chat = new ChatProtocol(llm);
-            EndpointCaller caller = EndpointCaller.open(e, chat, null, 0, null);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, Deadline.none(), null);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             long t0 = System.currentTimeMillis();
             List<Future<CallResult>> results = new ArrayList<>();
@@ -78,7 +78,7 @@ class TokenBucketTest {
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.none()))) {
             Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai", http);
             ChatProtocol chat = new ChatProtocol(llm);
-            EndpointCaller caller = EndpointCaller.open(e, chat, null, 0, null);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, Deadline.none(), null);
             long t0 = System.currentTimeMillis();
             for (int i = 0; i < 6; i++) {
                 assertTrue(caller.call(CallRequest.of(e, "p" + i, chat.body(null, "prompt " + i, i), i,
@@ -93,7 +93,7 @@ class TokenBucketTest {
             Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai",
                     new HttpConfig(2, 0, 30_000, 5, 5, 0, 20, 200, 300, 0, false));
             ChatProtocol chat = new ChatProtocol(llm);
-            EndpointCaller caller = EndpointCaller.open(e, chat, null, 0, null);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, Deadline.none(), null);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<CallResult>> two = new ArrayList<>();
             for (int i = 0; i < 2; i++) {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param onBadRecord    fail the ingest on the first bad record, or skip it and write it to a rejected table
  * @param partitions     partitions of the samples table (0: Spark's default parallelism)
  * @param extensions     image file extensions the folder reader accepts
+ * @param maxImagePixels the most pixels (width × height) an image may declare, at ingest and in endpoint replies;
+ *                       checked on the header, before decoding (a decompression bomb is refused, not decoded)
  */
 public record DataConfig(
         @Doc("reader: fashion-mnist (IDX files), folder (a folder per class), manifest (CSV/JSONL/Parquet of"
@@ -37,8 +39,14 @@ public record DataConfig(
         @Doc("on a bad record: fail (nothing is written) or skip (rejected rows and reasons are written beside the"
                 + " output)") BadRecordPolicy onBadRecord,
         @Doc("partitions of the samples table; 0 uses Spark's default parallelism") int partitions,
-        @Doc("image file extensions the folder reader accepts (matched in any case)") List<String> extensions)
+        @Doc("image file extensions the folder reader accepts (matched in any case)") List<String> extensions,
+        @Doc("the most pixels (width x height) an image may declare, at ingest and in image-endpoint replies;"
+                + " checked on the header before decoding, so a small file declaring a huge image (a decompression"
+                + " bomb) is a bad record, not an OutOfMemoryError") long maxImagePixels)
         implements java.io.Serializable {
+
+    /** The default of {@code max_image_pixels}: 25 megapixels, 100 MB decoded at 4 bytes a pixel. */
+    public static final long DEFAULT_MAX_IMAGE_PIXELS = 25_000_000L;
 
     /** Validates. */
     public DataConfig {
@@ -53,19 +61,20 @@ public record DataConfig(
         Check.notNull("on_bad_record", onBadRecord);
         Check.atLeast("partitions", partitions, 0);
         extensions = Check.notEmpty("extensions", extensions);
+        Check.atLeast("max_image_pixels", maxImagePixels, 64L);
     }
 
     /** @return defaults: Fashion-MNIST as installed by the Debian package dataset-fashion-mnist */
     public static DataConfig defaults() {
         return new DataConfig(DatasetKind.FASHION_MNIST, "/usr/share/datasets/fashion-mnist", null, 28, 1, true,
                 true, CaptionPolicy.OPTIONAL, ClassLevel.FINE, BadRecordPolicy.FAIL, 0,
-                List.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff"));
+                List.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff"), DEFAULT_MAX_IMAGE_PIXELS);
     }
 
     /** @return a copy with another bad-record policy */
     public DataConfig withOnBadRecord(BadRecordPolicy policy) {
         return new DataConfig(dataset, path, captionsFile, imageSize, channels, resize, convertChannels, captions,
-                classLevel, policy, partitions, extensions);
+                classLevel, policy, partitions, extensions, maxImagePixels);
     }
 
     /** Supported dataset layouts. */

@@ -1,5 +1,6 @@
 package io.kka.data;
 
+import io.kka.config.DataConfig;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -12,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes, validates, normalises and encodes images; all methods are pure and run on executors.
@@ -29,30 +33,91 @@ public final class ImageCodec {
     }
 
     /**
-     * @param bytes  encoded image (any format ImageIO reads: PNG, JPEG, BMP, GIF, TIFF)
+     * {@link #decode(byte[], String, long)} with the default cap, {@link DataConfig#DEFAULT_MAX_IMAGE_PIXELS}: for
+     * images this job wrote itself.
+     *
+     * @param bytes  encoded image
      * @param source the record's name for the error message
      * @return the decoded image
-     * @throws BadRecordException for an empty file, a non-image or a corrupt image
+     * @throws BadRecordException for an empty file, a non-image, a corrupt image or one over the cap
      */
     public static BufferedImage decode(byte[] bytes, String source) throws BadRecordException {
+        return decode(bytes, source, DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+    }
+
+    /**
+     * Decodes an image after checking the size its header declares: a small file can declare a huge image (a
+     * "decompression bomb": a 1 MB PNG of 32000×32000 pixels decodes into 1 GB or more), so the header is read
+     * first and an image over {@code maxPixels} is refused before any pixel memory is allocated.
+     *
+     * @param bytes     encoded image (any format ImageIO reads: PNG, JPEG, BMP, GIF, TIFF)
+     * @param source    the record's name for the error message
+     * @param maxPixels the most pixels (width × height) an image may declare
+     * @return the decoded image
+     * @throws BadRecordException for an empty file, a non-image, a corrupt image or one over the cap
+     */
+    public static BufferedImage decode(byte[] bytes, String source, long maxPixels) throws BadRecordException {
         if (bytes == null || bytes.length == 0) {
             throw new BadRecordException(source + ": empty file");
         }
         BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(bytes));
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new BadRecordException(source + ": not an image (no decoder recognises its "
+                        + bytes.length + " bytes)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new BadRecordException(source + ": corrupt image (size " + w + "x" + h + ")");
+                }
+                if (w * h > maxPixels) {
+                    throw new BadRecordException(source + ": the image declares " + w + "x" + h + " pixels, over the"
+                            + " cap of " + maxPixels + " (data.max_image_pixels); not decoded");
+                }
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
             throw new BadRecordException(source + ": corrupt image (" + oneLine(e) + ")");
         }
-        if (img == null) {
-            throw new BadRecordException(source + ": not an image (no decoder recognises its "
-                    + bytes.length + " bytes)");
-        }
-        if (img.getWidth() <= 0 || img.getHeight() <= 0) {
-            throw new BadRecordException(source + ": corrupt image (size " + img.getWidth() + "x" + img.getHeight()
-                    + ")");
+        if (img == null || img.getWidth() <= 0 || img.getHeight() <= 0) {
+            throw new BadRecordException(source + ": corrupt image (no pixels decoded)");
         }
         return img;
+    }
+
+    /**
+     * Reads only the header of an encoded image.
+     *
+     * @param bytes encoded image, or null
+     * @return {width, height} as the header declares them, or null when no decoder recognises the bytes or the
+     *         header cannot be read
+     */
+    public static long[] declaredSize(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new long[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** @return the number of colour channels of a decoded image (1 or 3; alpha not counted) */

@@ -250,8 +250,9 @@ public final class Ingestor {
                 if (data.captions() == DataConfig.CaptionPolicy.NONE) {
                     captions = List.of();
                 }
-                BufferedImage img = ImageCodec.normalize(ImageCodec.decode((byte[]) raw.get(4), source),
-                        data.imageSize(), data.channels(), data.resize(), data.convertChannels(), source);
+                BufferedImage decoded = ImageCodec.decode((byte[]) raw.get(4), source, data.maxImagePixels());
+                BufferedImage img = ImageCodec.normalize(decoded, data.imageSize(), data.channels(), data.resize(),
+                        data.convertChannels(), source);
                 byte[] pixels = ImageCodec.pixels(img);
                 String id = ImageCodec.sampleId(source, pixels);
                 boolean normal = normals.contains(cls);

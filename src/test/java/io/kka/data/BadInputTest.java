@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kka.config.DataConfig;
 import io.kka.config.TaskConfig;
+import io.kka.generate.http.fake.FakeReplies;
 import io.kka.testing.Fixtures;
 import io.kka.testing.SparkTestSession;
 import java.nio.file.Files;
@@ -49,8 +50,9 @@ class BadInputTest {
         write(root.resolve("dog/big.png"), encode(image(32, 32, 1, 98), "png"));
         write(root.resolve("dog/rgb.png"), encode(image(28, 28, 3, 97), "png"));
         write(root.resolve("dog/nocaption.png"), encode(image(28, 28, 1, 96), "png"));
+        write(root.resolve("dog/bomb.png"), FakeReplies.bombPng(32_000, 32_000));
         Files.createDirectories(root.resolve("empty"));
-        for (String f : new String[] {"corrupt", "empty", "text", "big", "rgb"}) {
+        for (String f : new String[] {"corrupt", "empty", "text", "big", "rgb", "bomb"}) {
             caps.append("dog/").append(f).append(".png,x\n");
         }
         caps.append("dog/gone.png,a dog that is not there\n");
@@ -60,7 +62,7 @@ class BadInputTest {
     private static DataConfig data(DataConfig.BadRecordPolicy policy) {
         DataConfig d = DataConfig.defaults();
         return new DataConfig(DataConfig.DatasetKind.FOLDER, root.toString(), "captions.csv", 28, 1, false, false,
-                DataConfig.CaptionPolicy.REQUIRED, d.classLevel(), policy, 0, d.extensions());
+                DataConfig.CaptionPolicy.REQUIRED, d.classLevel(), policy, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
     }
 
     private static TaskConfig task(String normal) {
@@ -76,7 +78,7 @@ class BadInputTest {
         String target = out.resolve("samples").toString();
         Ingestor.Result r = Ingestor.of(data(DataConfig.BadRecordPolicy.SKIP), task("cat"), 11)
                 .ingest(spark, target, false);
-        assertEquals(7, r.rejected());
+        assertEquals(8, r.rejected());
         assertEquals(12, spark.read().parquet(target).count());
         Map<String, String> reasons = new TreeMap<>();
         for (Row row : spark.read().parquet(target + "_rejected").collectAsList()) {
@@ -93,9 +95,11 @@ class BadInputTest {
                 + " false)", reasons.get(file("dog/rgb.png")));
         assertEquals(file("dog/nocaption.png") + ": missing caption (data.captions is required)",
                 reasons.get(file("dog/nocaption.png")));
-        assertEquals("captions.csv line 19 (dog/gone.png): file dog/gone.png is not among the images under data.path"
+        assertEquals(file("dog/bomb.png") + ": the image declares 32000x32000 pixels, over the cap of 25000000"
+                + " (data.max_image_pixels); not decoded", reasons.get(file("dog/bomb.png")));
+        assertEquals("captions.csv line 20 (dog/gone.png): file dog/gone.png is not among the images under data.path"
                 + " (missing, hidden, or its extension is not in data.extensions)",
-                reasons.get("captions.csv line 19 (dog/gone.png)"));
+                reasons.get("captions.csv line 20 (dog/gone.png)"));
         for (String line : reasons.values()) {
             assertTrue(!line.contains("\n"), line);
         }
@@ -107,7 +111,7 @@ class BadInputTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Ingestor.of(
                 data(DataConfig.BadRecordPolicy.FAIL), task("cat"), 11).ingest(spark, target, false));
         assertTrue(e.getMessage().startsWith("bad record: "), e.getMessage());
-        assertTrue(e.getMessage().contains(" (and 6 more: "), e.getMessage());
+        assertTrue(e.getMessage().contains(" (and 7 more: "), e.getMessage());
         assertTrue(e.getMessage().endsWith("; nothing was written (data.on_bad_record=fail; use skip to write the"
                 + " good rows)"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
@@ -134,7 +138,7 @@ class BadInputTest {
         for (DataConfig.DatasetKind kind : DataConfig.DatasetKind.values()) {
             DataConfig d = new DataConfig(kind, nope.toString(), null, 28, 1, true, true,
                     DataConfig.CaptionPolicy.OPTIONAL, DataConfig.ClassLevel.FINE, DataConfig.BadRecordPolicy.FAIL, 0,
-                    DataConfig.defaults().extensions());
+                    DataConfig.defaults().extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
             String normal = DatasetReader.of(d) instanceof io.kka.data.readers.ManifestReader ? "x" : "0";
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> Ingestor.of(d, task(normal), 1).normalized(spark), kind.toString());
@@ -154,7 +158,7 @@ class BadInputTest {
         String target = FailingFileSystem.SCHEME + "://" + out.resolve("samples");
         DataConfig d = DataConfig.defaults();
         DataConfig data = new DataConfig(d.dataset(), fmnist.toString(), null, 28, 1, true, true, d.captions(),
-                d.classLevel(), d.onBadRecord(), 0, d.extensions());
+                d.classLevel(), d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
         // Spark throws its checked SparkException through Scala code, so this is not a RuntimeException
         Exception e = assertThrows(Exception.class, () -> Ingestor.of(data,
                 new TaskConfig(List.of("Bag"), 0.2, 0.2, 0, 0), 1).ingest(spark, target, false));

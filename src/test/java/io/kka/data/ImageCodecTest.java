@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kka.generate.http.fake.FakeReplies;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -45,6 +46,29 @@ class ImageCodecTest {
         byte[] truncated = Arrays.copyOf(png, png.length / 2);
         msg = assertThrows(BadRecordException.class, () -> ImageCodec.decode(truncated, "c.png")).getMessage();
         assertTrue(msg.startsWith("c.png: corrupt image"), msg);
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeaderBeforeDecoding() throws Exception {
+        byte[] bomb = FakeReplies.bombPng(32_000, 32_000);
+        assertTrue(bomb.length < 4096, "a small file: " + bomb.length + " bytes");
+        assertArrayEquals(new long[] {32_000, 32_000}, ImageCodec.declaredSize(bomb));
+        Runtime rt = Runtime.getRuntime();
+        long before = rt.totalMemory() - rt.freeMemory();
+        long t0 = System.nanoTime();
+        String msg = assertThrows(BadRecordException.class, () -> ImageCodec.decode(bomb, "bomb.png")).getMessage();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        assertEquals("bomb.png: the image declares 32000x32000 pixels, over the cap of 25000000"
+                + " (data.max_image_pixels); not decoded", msg);
+        // the 1 GB raster was never allocated (a decoder that trusts the header allocates it before any pixel)
+        long grew = rt.totalMemory() - rt.freeMemory() - before;
+        assertTrue(grew < 512L << 20, "heap grew by " + (grew >> 20) + " MB");
+        assertTrue(ms < 5_000, "refused in " + ms + " ms");
+        // a cap is a cap: a modest image over a small one is refused the same way, one under it decodes
+        assertTrue(assertThrows(BadRecordException.class, () -> ImageCodec.decode(rgbPng(64, 48), "d.png", 3000))
+                .getMessage().startsWith("d.png: the image declares 64x48 pixels, over the cap of 3000"));
+        assertEquals(64, ImageCodec.decode(rgbPng(64, 48), "d.png", 64 * 48).getWidth());
+        assertEquals(null, ImageCodec.declaredSize("not an image".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class EndpointCaller {
                 try {
                     return accept(req, last, check.check(last.body()), attempts);
                 } catch (ReplyCheck.MalformedReplyException e) {
-                    last = last.malformed(http.redact(e.getMessage()));
+                    last = last.malformed(http.redact(e.getMessage()), e.retryable());
                 }
             }
             String stop = retryVerdict(last, attempts);

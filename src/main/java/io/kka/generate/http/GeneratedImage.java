@@ -14,10 +14,11 @@ import org.apache.spark.sql.RowFactory;
  * Builds the samples-table rows ({@link io.kka.data.SampleSchema}) of rendered images: role generated, split
  * train, label 1, caption = the description, the image converted to data.image_size × data.channels.
  *
- * @param size     stored side, pixels
- * @param channels stored channels, 1 or 3
+ * @param size      stored side, pixels
+ * @param channels  stored channels, 1 or 3
+ * @param maxPixels the most pixels a returned image may declare ({@code data.max_image_pixels})
  */
-record GeneratedImage(int size, int channels) implements Serializable {
+record GeneratedImage(int size, int channels, long maxPixels) implements Serializable {
 
     /**
      * What every row of one description shares.
@@ -52,9 +53,22 @@ record GeneratedImage(int size, int channels) implements Serializable {
     Row decode(String b64, Origin o, int k, Usage u) throws BadRecordException {
         String src = o.source(k);
         byte[] bytes = base64(b64, src);
-        BufferedImage img = ImageCodec.normalize(ImageCodec.decode(bytes, src), size, channels, true, true, src);
+        BufferedImage img = ImageCodec.normalize(ImageCodec.decode(bytes, src, maxPixels), size, channels, true, true,
+                src);
         byte[] pixels = ImageCodec.pixels(img);
         return row(ImageCodec.sampleId(src, pixels), o, k, ImageCodec.png(img), u, null);
+    }
+
+    /**
+     * @param b64 base64 image data, data-URL prefix allowed
+     * @return the bytes, or null when it is not strict, padded base64
+     */
+    static byte[] base64OrNull(String b64) {
+        try {
+            return base64(b64, "");
+        } catch (BadRecordException e) {
+            return null;
+        }
     }
 
     /** Strict base64: padded (a length that is not a multiple of 4 is a truncation), data-URL prefix allowed. */

@@ -45,8 +45,9 @@ final class HttpAttempt {
      * @param retryAfterMs the server's wait hint
      */
     record Outcome(int status, byte[] body, String message, boolean retryable, Optional<Long> retryAfterMs) {
-        Outcome malformed(String why) {
-            return new Outcome(status, body, "malformed reply (" + why + ")", true, Optional.empty());
+        Outcome malformed(String why, boolean retryable) {
+            return new Outcome(status, body, (retryable ? "malformed reply (" : "refused reply (") + why + ")",
+                    retryable, Optional.empty());
         }
     }
 

@@ -75,9 +75,9 @@ public final class HttpImageRenderer implements ImageRenderer {
         Endpoint endpoint = endpoint();
         ResponseCache cache = cfg.http().cache() && cacheRoot != null
                 ? ResponseCache.at(cacheRoot + "/" + endpoint.kind().label(), HadoopConf.of(spark)) : null;
-        ImageProtocol protocol = ImageProtocol.of(endpoint.kind(), cfg);
-        RenderCall call = new RenderCall(endpoint, protocol, new GeneratedImage(data.imageSize(), data.channels()),
-                cfg.imagesPerDescription(), cfg.pricePerImage());
+        ImageProtocol protocol = ImageProtocol.of(endpoint.kind(), cfg, data.maxImagePixels());
+        GeneratedImage images = new GeneratedImage(data.imageSize(), data.channels(), data.maxImagePixels());
+        RenderCall call = new RenderCall(endpoint, protocol, images, cfg.imagesPerDescription(), cfg.pricePerImage());
         spark.sparkContext().setJobDescription("KKA · render: images from " + endpoint.label() + " at "
                 + endpoint.baseUrl());
         JavaRDD<Row> rows = descriptions.javaRDD()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.ImageGenConfig;
+import io.kka.data.ImageCodec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,21 +18,24 @@ public abstract class ImageProtocol implements ReplyCheck {
     static final ObjectMapper JSON = new ObjectMapper();
     final ImageGenConfig cfg;
     private final String listField;
+    private final long maxPixels;
 
-    private ImageProtocol(ImageGenConfig cfg, String listField) {
+    private ImageProtocol(ImageGenConfig cfg, String listField, long maxPixels) {
         this.cfg = cfg;
         this.listField = listField;
+        this.maxPixels = maxPixels;
     }
 
     /**
-     * @param kind OPENAI_IMAGES or AUTOMATIC1111
-     * @param cfg  image settings
+     * @param kind      OPENAI_IMAGES or AUTOMATIC1111
+     * @param cfg       image settings
+     * @param maxPixels the most pixels a returned image may declare ({@code data.max_image_pixels})
      * @return the protocol
      */
-    public static ImageProtocol of(EndpointKind kind, ImageGenConfig cfg) {
+    public static ImageProtocol of(EndpointKind kind, ImageGenConfig cfg, long maxPixels) {
         return switch (kind) {
-            case OPENAI_IMAGES -> new OpenAi(cfg);
-            case AUTOMATIC1111 -> new Automatic1111(cfg);
+            case OPENAI_IMAGES -> new OpenAi(cfg, maxPixels);
+            case AUTOMATIC1111 -> new Automatic1111(cfg, maxPixels);
             default -> throw new IllegalArgumentException(kind + " is not an image protocol");
         };
     }
@@ -60,15 +64,34 @@ public abstract class ImageProtocol implements ReplyCheck {
         if (n == null || !n.isObject() || !n.path(listField).isArray()) {
             throw new MalformedReplyException("no " + listField + " array");
         }
+        for (String b64 : images(n)) {
+            refuseOversized(b64);
+        }
         return n;
+    }
+
+    /**
+     * Reads the size an image's header declares, before the reply can be cached or decoded: an image over the cap
+     * (a decompression bomb) fails the row without a retry (the same request would get the same answer) and the
+     * reply is never cached. Undecodable data is left to the conversion, which names it on the error row.
+     */
+    private void refuseOversized(String b64) throws MalformedReplyException {
+        if (b64 == null) {
+            return;
+        }
+        long[] wh = ImageCodec.declaredSize(GeneratedImage.base64OrNull(b64));
+        if (wh != null && wh[0] * wh[1] > maxPixels) {
+            throw new MalformedReplyException("an image declares " + wh[0] + "x" + wh[1] + " pixels, over the cap"
+                    + " of " + maxPixels + " (data.max_image_pixels); not decoded, not cached", false);
+        }
     }
 
     /** OpenAI images API. */
     private static final class OpenAi extends ImageProtocol {
         private static final long serialVersionUID = 1L;
 
-        OpenAi(ImageGenConfig cfg) {
-            super(cfg, "data");
+        OpenAi(ImageGenConfig cfg, long maxPixels) {
+            super(cfg, "data", maxPixels);
         }
 
         @Override
@@ -97,8 +120,8 @@ public abstract class ImageProtocol implements ReplyCheck {
     private static final class Automatic1111 extends ImageProtocol {
         private static final long serialVersionUID = 1L;
 
-        Automatic1111(ImageGenConfig cfg) {
-            super(cfg, "images");
+        Automatic1111(ImageGenConfig cfg, long maxPixels) {
+            super(cfg, "images", maxPixels);
         }
 
         @Override

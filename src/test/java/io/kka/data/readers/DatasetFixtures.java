@@ -42,7 +42,7 @@ public final class DatasetFixtures {
     public static DataConfig config(DataConfig.DatasetKind kind, Path path) {
         DataConfig d = DataConfig.defaults();
         return new DataConfig(kind, path.toString(), null, 28, 1, true, true, DataConfig.CaptionPolicy.OPTIONAL,
-                DataConfig.ClassLevel.FINE, DataConfig.BadRecordPolicy.FAIL, 0, d.extensions());
+                DataConfig.ClassLevel.FINE, DataConfig.BadRecordPolicy.FAIL, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
     }
 
     /** @return an image whose pixels depend on the seed */

@@ -15,6 +15,7 @@ import io.kka.generate.http.fake.FakeEndpointServer;
 import io.kka.generate.http.fake.FaultMix;
 import io.kka.testing.SparkTestSession;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tests for {@link HttpImageRenderer} (Eq. 4 through OpenAI images and AUTOMATIC1111) on the shared session. */
 class HttpImageRendererTest {
@@ -155,6 +157,31 @@ class HttpImageRendererTest {
                     + " value"), messages.toString());
             assertNotNull(bySource(out).get("openai:fake-sd#d1/1").getAs("error"));
             assertEquals(3, s.hits());
+        }
+    }
+
+    @Test
+    void aDecompressionBombReplyIsRefusedOnceAndNeverCached(@TempDir Path dir) throws Exception {
+        FaultMix bombs = FaultMix.none().withScript(FaultMix.Fault.BOMB);
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(bombs))) {
+            JobConfig cfg = HttpTestKit.config("images.provider=openai", "images.base_url=" + s.openAiBaseUrl(),
+                    "images.http.max_retries=3");
+            String cache = dir.resolve("cache").toString();
+            List<Row> out = HttpImageRenderer.of(SparkTestSession.get(), cfg.images(), cfg.data(), cache)
+                    .render(descriptions()).collectAsList();
+            assertEquals(3, s.hits(), "a refused reply is not retried: the same request would get the same bomb");
+            for (String id : List.of("d1", "d2", "d3")) {
+                CallError e = CallError.fromRow(bySource(out).get("openai:fake-sd#" + id).getAs("error"));
+                assertEquals(200, e.status());
+                assertEquals(1, e.attempts());
+                assertTrue(e.message().contains("refused reply (an image declares 32000x32000 pixels, over the cap"
+                        + " of 25000000 (data.max_image_pixels); not decoded, not cached)"), e.message());
+            }
+            // the second hit of every key is a normal reply: a rerun asks again instead of replaying the bomb
+            List<Row> again = HttpImageRenderer.of(SparkTestSession.get(), cfg.images(), cfg.data(), cache)
+                    .render(descriptions()).collectAsList();
+            assertEquals(6, s.hits(), "nothing was cached");
+            assertNull(bySource(again).get("openai:fake-sd#d1").getAs("error"));
         }
     }
 }

@@ -83,7 +83,7 @@ final class FakeHandler implements HttpHandler {
                 boolean empty = fault == FaultMix.Fault.EMPTY;
                 byte[] reply = chat ? FakeReplies.chat(req, key, options.chatLines(), options.descriptionsPerReply(),
                         empty) : FakeReplies.images(openAiImages, req, key, options.imageSide(), empty,
-                        fault == FaultMix.Fault.TRUNCATED);
+                        fault == FaultMix.Fault.TRUNCATED, fault == FaultMix.Fault.BOMB);
                 send(ex, 200, reply, key);
             }
         }

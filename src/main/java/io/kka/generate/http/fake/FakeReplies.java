@@ -6,11 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.data.ImageCodec;
 import io.kka.data.SplitHash;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 /** The fake server's reply bodies: deterministic in the request key, so reruns get identical replies. */
-final class FakeReplies {
+public final class FakeReplies {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] COLOURS = {"crimson", "mustard", "teal", "charcoal", "ivory", "olive", "violet"};
     private static final String[] ITEMS = {"raincoat", "beret", "scarf", "glove", "belt", "umbrella", "backpack",
@@ -76,14 +82,16 @@ final class FakeReplies {
      * @param side      image side, pixels
      * @param empty     no images
      * @param truncated cut every image's base64 short
+     * @param bomb      send images that declare 32000x32000 pixels ({@link #bombPng(int, int)})
      * @return the reply body
      */
-    static byte[] images(boolean openAi, JsonNode req, String key, int side, boolean empty, boolean truncated) {
+    static byte[] images(boolean openAi, JsonNode req, String key, int side, boolean empty, boolean truncated,
+            boolean bomb) {
         int n = empty ? 0 : Math.max(1, openAi ? req.path("n").asInt(1) : req.path("batch_size").asInt(1));
         ObjectNode r = JSON.createObjectNode();
         ArrayNode list = openAi ? r.put("created", 1_700_000_000L).putArray("data") : r.putArray("images");
         for (int k = 0; k < n; k++) {
-            String b64 = Base64.getEncoder().encodeToString(png(key, k, side));
+            String b64 = Base64.getEncoder().encodeToString(bomb ? bombPng(32_000, 32_000) : png(key, k, side));
             if (truncated) {
                 b64 = b64.substring(0, b64.length() / 8 * 4 + 1);
             }
@@ -112,6 +120,43 @@ final class FakeReplies {
             px[3 * i + 2] = (byte) ((x + y) * 127 / side ^ (int) (h >>> 16));
         }
         return ImageCodec.png(ImageCodec.fromPixels(px, side, side, 3));
+    }
+
+    /**
+     * A decompression bomb: a grayscale PNG whose header declares {@code width × height} pixels, with the first
+     * rows of zeros in its data (a few hundred bytes). A decoder that trusts the header allocates the whole raster
+     * (1 GB at 32000 × 32000) before it reads a pixel.
+     *
+     * @param width  declared width
+     * @param height declared height
+     * @return the PNG bytes
+     */
+    public static byte[] bombPng(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
+        d.setInput(new byte[(width + 1) * 16]);
+        d.finish();
+        byte[] buf = new byte[1 << 16];
+        int n = d.deflate(buf);
+        d.end();
+        chunk(out, "IDAT", Arrays.copyOf(buf, n));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     /** @return an OpenAI-style error body */

@@ -77,6 +77,8 @@ public record FaultMix(long latencyMs, double p429, double retryAfterS, double p
         /** 400 with an OpenAI-style error body */
         BAD_REQUEST,
         /** the connection is dropped at once, without a reply */
-        RESET
+        RESET,
+        /** 200 whose images declare 32000x32000 pixels in a small file (a decompression bomb; image endpoints) */
+        BOMB
     }
 }

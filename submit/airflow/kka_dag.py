@@ -25,17 +25,23 @@ SPARK_CONF = {
     "spark.executor.memoryOverhead": "4g",
     "spark.redaction.regex": "(?i)secret|password|token|access[.]key|api[_.-]?key",
 }
-# secrets: taken from the worker's environment and passed as environment variables, never as arguments
-ENV_VARS = {"OPENAI_API_KEY": "{{ var.value.get('openai_api_key', '') }}"}
+# Secrets: a file holding the API key on the Airflow worker (mounted from your secrets backend, readable only by the
+# worker's user). It is shipped with --files, and the config is pointed at it by name, so the driver and every
+# executor read it from their working directory (YARN) or from SparkFiles (other masters). Never `env_vars`:
+# SparkSubmitHook turns them into spark.yarn.appMasterEnv.* on YARN (the AM only; the executors, which make the
+# HTTP calls, never see the key) and into driver-only environment on Kubernetes, refuses them in standalone
+# cluster mode, and a value passed as --conf is visible in `ps` on the worker. Set API_KEY_FILE = None when the
+# config needs no key. On Kubernetes, --files needs spark.kubernetes.file.upload.path (or use the secretKeyRef
+# confs of submit/examples/kubernetes.sh).
+API_KEY_FILE = "/opt/kka/secrets/openai.key"
 # ---------------------------------------------------------------------------------------------------------------
 
 COMMON = dict(
     conn_id=SPARK_CONN,
     application=APP_JAR,
     java_class="io.kka.cli.Kka",
-    files=CONFIG,
+    files=CONFIG if API_KEY_FILE is None else f"{CONFIG},{API_KEY_FILE}",
     conf=SPARK_CONF,
-    env_vars=ENV_VARS,
     driver_memory="6g",
     executor_memory="6g",
     executor_cores=2,
@@ -44,6 +50,8 @@ COMMON = dict(
 )
 CONFIG_NAME = CONFIG.rsplit("/", 1)[-1]
 RUN_SET = f"run.dir={RUN_DIR}"
+# the config's llm.api_key, pointed at the shipped file by its name (a reference, not the key)
+KEY_SET = [] if API_KEY_FILE is None else ["--set", "llm.api_key=file:" + API_KEY_FILE.rsplit("/", 1)[-1]]
 
 with DAG(
     dag_id="kka",
@@ -68,7 +76,7 @@ with DAG(
             task_id=f"iteration_{it}",
             name=f"kka-it{it}-{{{{ ds_nodash }}}}",
             application_args=["run", CONFIG_NAME, "--set", RUN_SET, "--resume", "--until-iteration", str(it),
-                              "--log-format", "json"],
+                              "--log-format", "json"] + KEY_SET,
             **COMMON,
         )
         previous >> task
@@ -77,7 +85,7 @@ with DAG(
     final = SparkSubmitOperator(
         task_id="final_detector",
         name="kka-final-{{ ds_nodash }}",
-        application_args=["run", CONFIG_NAME, "--set", RUN_SET, "--resume", "--log-format", "json"],
+        application_args=["run", CONFIG_NAME, "--set", RUN_SET, "--resume", "--log-format", "json"] + KEY_SET,
         **COMMON,
     )
     report = SparkSubmitOperator(

@@ -21,9 +21,10 @@ OFFHEAP_PHYSICAL="${OFFHEAP_PHYSICAL:-8G}"
 
 JAVACPP="-Dorg.bytedeco.javacpp.maxbytes=$OFFHEAP -Dorg.bytedeco.javacpp.maxphysicalbytes=$OFFHEAP_PHYSICAL"
 
-# Secrets: only as environment variables; the config names them (llm.api_key: env:OPENAI_API_KEY). Executors make
-# the HTTP calls, so they need them too; extend Spark's redaction so the UI never shows them.
-#   export OPENAI_API_KEY=...   (then uncomment the two --conf lines below)
+# Secrets: executors make the HTTP calls, so they need the key too. OPENAI_API_KEY_FILE names a file holding it; it
+# is shipped with --files and the config points at it (llm.api_key: file:<its name>), so the key never appears on a
+# command line (see key-file.sh). Spark's redaction is extended as well, for keys set in spark-defaults.conf.
+source "$(dirname "${BASH_SOURCE[0]}")/key-file.sh"
 
 exec submit/kka-submit \
   --master "$MASTER" \
@@ -38,6 +39,6 @@ exec submit/kka-submit \
   --conf spark.executor.extraJavaOptions="$JAVACPP" \
   --conf spark.executor.memoryOverhead=2g \
   --conf "spark.redaction.regex=(?i)secret|password|token|access[.]key|api[_.-]?key" \
-  `# --conf spark.executorEnv.OPENAI_API_KEY="$OPENAI_API_KEY"` \
+  ${KEY_FILES:+--files "${KEY_FILES#,}"} \
   "$APP_JAR" \
-  run "$CONFIG" --set run.dir="$RUN_DIR" "$@"
+  run "$CONFIG" --set run.dir="$RUN_DIR" "${KEY_SETS[@]}" "$@"

@@ -15,10 +15,9 @@ OFFHEAP="${OFFHEAP:-6G}"                                # JavaCPP (ND4J) off-hea
 OFFHEAP_PHYSICAL="${OFFHEAP_PHYSICAL:-12G}"
 JAVACPP="-Dorg.bytedeco.javacpp.maxbytes=$OFFHEAP -Dorg.bytedeco.javacpp.maxphysicalbytes=$OFFHEAP_PHYSICAL"
 
-# Secrets: from the environment of the submitting shell into the AM and executors; never in the config file.
-# (YARN shows environment variables to the application's owner; prefer a file: reference on a protected path
-#  when your cluster has one: llm.api_key: file:/etc/kka/openai.key)
-: "${OPENAI_API_KEY:=}"
+# Secrets: OPENAI_API_KEY_FILE names a file holding the key; it is shipped with --files and the config points at it
+# (llm.api_key: file:<its name>). The key itself never appears on this command line (see key-file.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/key-file.sh"
 
 exec spark-submit \
   --master yarn \
@@ -26,7 +25,7 @@ exec spark-submit \
   --queue "$QUEUE" \
   --class io.kka.cli.Kka \
   --name kka \
-  --files "$CONFIG" \
+  --files "$CONFIG$KEY_FILES" \
   --driver-memory "$DRIVER_MEMORY" \
   --executor-memory "$EXECUTOR_MEMORY" \
   --executor-cores "$EXECUTOR_CORES" \
@@ -37,7 +36,5 @@ exec spark-submit \
   --conf spark.driver.memoryOverhead=4g \
   --conf spark.yarn.maxAppAttempts=1 \
   --conf "spark.redaction.regex=(?i)secret|password|token|access[.]key|api[_.-]?key" \
-  --conf spark.yarn.appMasterEnv.OPENAI_API_KEY="$OPENAI_API_KEY" \
-  --conf spark.executorEnv.OPENAI_API_KEY="$OPENAI_API_KEY" \
   "$APP_JAR" \
-  run "$(basename "$CONFIG")" --set run.dir="$RUN_DIR" --log-format json "$@"
+  run "$(basename "$CONFIG")" --set run.dir="$RUN_DIR" "${KEY_SETS[@]}" --log-format json "$@"

@@ -7,10 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkFiles;
 
 /**
  * A reference to a secret, never the secret itself: {@code env:NAME} (an environment variable) or
  * {@code file:PATH} (a file whose trimmed content is the secret, e.g. a mounted Kubernetes secret).
+ *
+ * <p>A relative {@code file:} path that does not exist in the working directory is looked up among the files shipped
+ * with {@code spark-submit --files} ({@link SparkFiles}): on YARN they land in every container's working directory,
+ * on other masters in the directory {@code SparkFiles} names. So {@code --files /secure/openai.key} with
+ * {@code llm.api_key: file:openai.key} gives the driver and every executor the key without it ever appearing in a
+ * command line, an environment listing or the Spark UI.
  *
  * <p>Literal values are rejected at load time, so a key pasted into YAML fails fast instead of being printed or
  * logged. The reference is safe to print; {@link #resolve()} returns a {@link Secret} whose {@code toString()} is
@@ -57,6 +65,9 @@ public record SecretRef(String ref) implements Serializable {
             return new Secret(value);
         }
         Path path = Path.of(ref.substring(5));
+        if (!path.isAbsolute() && !Files.exists(path) && SparkEnv.get() != null) {
+            path = Path.of(SparkFiles.get(path.toString()));
+        }
         try {
             return new Secret(Files.readString(path, StandardCharsets.UTF_8).trim());
         } catch (IOException e) {

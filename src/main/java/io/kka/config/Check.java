@@ -11,6 +11,46 @@ public final class Check {
     private Check() {
     }
 
+    /**
+     * Requires an http:// or https:// endpoint URL, and refuses to send an API key in clear: a key with a plain
+     * {@code http://} URL is allowed only to a loopback host (a local server or tunnel), unless
+     * {@code allowInsecureHttp}.
+     *
+     * @param baseUrl           the endpoint's {@code base_url}
+     * @param apiKey            its key reference, or null
+     * @param allowInsecureHttp the explicit opt-in ({@code http.allow_insecure_http} or
+     *                          {@code tuning.allow_insecure_http})
+     * @return the URL
+     */
+    public static String endpoint(String baseUrl, SecretRef apiKey, boolean allowInsecureHttp) {
+        notBlank("base_url", baseUrl);
+        if (!baseUrl.matches("(?i)https?://[^\\s/]+.*")) {
+            throw new ConfigException("base_url", "must be an http:// or https:// URL", "'" + baseUrl + "'");
+        }
+        if (apiKey != null && !allowInsecureHttp && baseUrl.regionMatches(true, 0, "http://", 0, 7)
+                && !loopback(baseUrl)) {
+            throw new ConfigException("base_url", "would send the API key in clear over http:// to a host that is"
+                    + " not loopback; use https://, or set allow_insecure_http: true if the network is trusted",
+                    "'" + baseUrl + "'");
+        }
+        return baseUrl;
+    }
+
+    private static boolean loopback(String url) {
+        String host;
+        try {
+            host = java.net.URI.create(url.trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (host == null) {
+            return false;
+        }
+        host = host.toLowerCase(java.util.Locale.ROOT);
+        return host.equals("localhost") || host.matches("127(\\.\\d{1,3}){3}") || host.equals("[::1]")
+                || host.equals("::1");
+    }
+
     /** Requires {@code value >= min}. */
     public static int atLeast(String key, int value, int min) {
         if (value < min) {

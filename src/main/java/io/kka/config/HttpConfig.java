@@ -19,6 +19,7 @@ package io.kka.config;
  * @param deadlineS         per-partition deadline, seconds, counted on the executor's monotonic clock from when the
  *                          partition starts; rows left after it get an error (0, the default: none)
  * @param cache             consult and fill the response cache under the run directory, default true
+ * @param allowInsecureHttp send the API key over plain http:// to a non-loopback host, default false
  */
 public record HttpConfig(
         @Doc("requests in flight per executor (shared by its tasks)") int concurrency,
@@ -37,7 +38,9 @@ public record HttpConfig(
         @Doc("per-partition deadline, seconds, counted on the executor's monotonic clock from when the partition"
                 + " starts (never a driver instant, so clock skew cannot move it); rows left after it get an error"
                 + " row instead of hanging (0: none)") double deadlineS,
-        @Doc("use the response cache under the run directory (a rerun makes no repeated calls)") boolean cache)
+        @Doc("use the response cache under the run directory (a rerun makes no repeated calls)") boolean cache,
+        @Doc("allow sending the API key over plain http:// to a host that is not loopback (a config error"
+                + " otherwise; loopback http and https are always allowed)") boolean allowInsecureHttp)
         implements java.io.Serializable {
 
     /** Validates. */
@@ -55,6 +58,28 @@ public record HttpConfig(
     }
 
     /**
+     * The settings without the insecure-http opt-in (false).
+     *
+     * @param concurrency       requests in flight per executor
+     * @param requestsPerMinute per executor; 0 is unlimited
+     * @param tokensPerMinute   per executor; 0 is unlimited
+     * @param timeoutS          per-request timeout, seconds
+     * @param connectTimeoutS   TCP connect timeout, seconds
+     * @param maxRetries        retries after the first attempt
+     * @param backoffInitialMs  first backoff, ms
+     * @param backoffMaxMs      cap of one backoff, ms
+     * @param retryAfterMaxS    longest Retry-After honoured, seconds
+     * @param deadlineS         per-partition deadline, seconds (0: none)
+     * @param cache             use the response cache
+     */
+    public HttpConfig(int concurrency, int requestsPerMinute, int tokensPerMinute, double timeoutS,
+            double connectTimeoutS, int maxRetries, long backoffInitialMs, long backoffMaxMs, double retryAfterMaxS,
+            double deadlineS, boolean cache) {
+        this(concurrency, requestsPerMinute, tokensPerMinute, timeoutS, connectTimeoutS, maxRetries,
+                backoffInitialMs, backoffMaxMs, retryAfterMaxS, deadlineS, cache, false);
+    }
+
+    /**
      * The settings without the connect-timeout and Retry-After keys (they take their defaults).
      *
      * @param concurrency       requests in flight per executor
@@ -64,7 +89,7 @@ public record HttpConfig(
      * @param maxRetries        retries after the first attempt
      * @param backoffInitialMs  first backoff, ms
      * @param backoffMaxMs      cap of one backoff, ms
-     * @param deadlineS         per-stage deadline, seconds (0: none)
+     * @param deadlineS         per-partition deadline, seconds (0: none)
      * @param cache             use the response cache
      */
     public HttpConfig(int concurrency, int requestsPerMinute, int tokensPerMinute, double timeoutS, int maxRetries,
@@ -75,6 +100,6 @@ public record HttpConfig(
 
     /** @return defaults */
     public static HttpConfig defaults() {
-        return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true);
+        return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true, false);
     }
 }

@@ -41,10 +41,8 @@ public record ImageGenConfig(
     public ImageGenConfig {
         Check.notNull("provider", provider);
         if (provider != ImageProvider.EMBEDDED) {
-            Check.notBlank("base_url", baseUrl);
-            if (!baseUrl.matches("(?i)https?://[^\\s/]+.*")) {
-                throw new ConfigException("base_url", "must be an http:// or https:// URL", "'" + baseUrl + "'");
-            }
+            Check.notNull("http", http);
+            Check.endpoint(baseUrl, apiKey, http.allowInsecureHttp());
         }
         Check.notBlank("model", model);
         if (size == null || !size.matches("\\d{2,5}x\\d{2,5}")) {

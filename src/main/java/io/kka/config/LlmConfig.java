@@ -53,10 +53,8 @@ public record LlmConfig(
     public LlmConfig {
         Check.notNull("provider", provider);
         if (provider == LlmProvider.OPENAI) {
-            Check.notBlank("base_url", baseUrl);
-            if (!baseUrl.matches("(?i)https?://[^\\s/]+.*")) {
-                throw new ConfigException("base_url", "must be an http:// or https:// URL", "'" + baseUrl + "'");
-            }
+            Check.notNull("http", http);
+            Check.endpoint(baseUrl, apiKey, http.allowInsecureHttp());
         }
         Check.notBlank("model", model);
         Check.notBlank("prompt_template", promptTemplate);

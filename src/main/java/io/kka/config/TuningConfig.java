@@ -17,6 +17,7 @@ package io.kka.config;
  * @param loadLoraUrl  optional vLLM base URL; the new adapter is loaded with POST /v1/load_lora_adapter
  * @param pairPromptTemplate prompt of every preference pair, asking for one description like the pair's completions
  *                     (variables {domain} and {examples})
+ * @param allowInsecureHttp  openai tuner: send the API key over plain http:// to a non-loopback host
  */
 public record TuningConfig(
         @Doc("embedded (exact DPO on the in-JVM stand-in), openai (fine-tuning job with method dpo), command"
@@ -36,7 +37,9 @@ public record TuningConfig(
         @Doc("optional vLLM base URL: load the new LoRA adapter with POST /v1/load_lora_adapter") String loadLoraUrl,
         @Doc("prompt template of the preference pairs: asks for one description, as each pair's chosen and rejected"
                 + " completion is one description (variables {domain}, {examples}; local path or Hadoop FS URI)")
-        String pairPromptTemplate) implements java.io.Serializable {
+        String pairPromptTemplate,
+        @Doc("openai tuner: allow sending the API key over plain http:// to a host that is not loopback")
+        boolean allowInsecureHttp) implements java.io.Serializable {
 
     /** Validates. */
     public TuningConfig {
@@ -52,7 +55,7 @@ public record TuningConfig(
             Check.notBlank("command", command);
         }
         if (provider == TuningProvider.OPENAI) {
-            Check.notBlank("base_url", baseUrl);
+            Check.endpoint(baseUrl, apiKey, allowInsecureHttp);
         }
     }
 
@@ -61,7 +64,7 @@ public record TuningConfig(
             String baseUrl, SecretRef apiKey, double pollIntervalS, double timeoutS, String command,
             String loadLoraUrl) {
         this(provider, beta, learningRate, steps, batchSize, baseUrl, apiKey, pollIntervalS, timeoutS, command,
-                loadLoraUrl, "conf/prompts/kka-pair.txt");
+                loadLoraUrl, "conf/prompts/kka-pair.txt", false);
     }
 
     /** @return defaults: embedded DPO */

@@ -96,6 +96,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anApiKeyIsNeverSentInClearToARemoteHost() {
+        String key = "  api_key: env:MY_KEY\n";
+        assertEquals(List.of("llm.base_url would send the API key in clear over http:// to a host that is not"
+                + " loopback; use https://, or set allow_insecure_http: true if the network is trusted, found"
+                + " 'http://vllm.internal:8000/v1'"),
+                errors("llm:\n  provider: openai\n  base_url: http://vllm.internal:8000/v1\n" + key));
+        assertEquals(1, errors("images:\n  provider: automatic1111\n  base_url: http://10.0.0.7:7860\n" + key)
+                .size());
+        assertEquals(1, errors("tuning:\n  provider: openai\n  base_url: http://ft.example.com/v1\n" + key)
+                .size());
+        // allowed: https, loopback http, no key, or the explicit opt-in
+        List<String> fine = new java.util.ArrayList<>();
+        for (String url : List.of("https://vllm.internal:8000/v1", "http://127.0.0.1:8000/v1",
+                "http://localhost:8000", "http://[::1]:8000/v1")) {
+            fine.add("llm:\n  provider: openai\n  base_url: " + url + "\n" + key);
+        }
+        fine.add("llm:\n  provider: openai\n  base_url: http://vllm.internal:8000/v1\n");
+        fine.add("llm:\n  provider: openai\n  base_url: http://vllm.internal:8000/v1\n" + key
+                + "  http:\n    allow_insecure_http: true\n");
+        fine.add("tuning:\n  provider: openai\n  base_url: http://ft.example.com/v1\n" + key
+                + "  allow_insecure_http: true\n");
+        for (String yaml : fine) {
+            ConfigLoader.parse(yaml, "test.yaml", List.of());
+        }
+    }
+
+    @Test
     void overridesApplyAndAreValidated() {
         JobConfig cfg = ConfigLoader.parse("run:\n  iterations: 3\n", "t",
                 List.of("run.iterations=1", "task.normal_classes=[Trouser, Bag]", "run.mode=add"));

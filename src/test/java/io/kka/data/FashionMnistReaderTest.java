@@ -56,6 +56,39 @@ class FashionMnistReaderTest {
     }
 
     @Test
+    void aHeaderDeclaringMoreItemsThanTheFileHoldsIsRefusedBeforeAnyTask(@TempDir Path dir) throws Exception {
+        Fixtures.fashionMnist(dir, 1, 1);
+        // 2^31 - 1 images declared in a 24-byte file: planning its chunks alone would exhaust the driver
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(b);
+        out.writeInt(0x803);
+        out.writeInt(Integer.MAX_VALUE);
+        out.writeInt(28);
+        out.writeInt(28);
+        out.write(new byte[8]);
+        Fixtures.gzip(dir.resolve("train-images-idx3-ubyte.gz"), b.toByteArray());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> new FashionMnistReader(at(dir)).read(SparkTestSession.get()));
+        assertEquals(dir.resolve("train-images-idx3-ubyte.gz") + ": the header declares 2147483647 items"
+                + " (1683627179264 bytes) but the file holds 24 bytes uncompressed (truncated or hostile)",
+                e.getMessage());
+        // the same for an uncompressed label file one record short
+        Path plain = dir.resolve("plain");
+        Fixtures.fashionMnist(plain, 1, 1);
+        Path gz = plain.resolve("t10k-labels-idx1-ubyte.gz");
+        byte[] labels;
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            labels = in.readAllBytes();
+        }
+        Files.delete(gz);
+        Files.write(plain.resolve("t10k-labels-idx1-ubyte"), java.util.Arrays.copyOf(labels, labels.length - 1));
+        e = assertThrows(InvalidInputException.class,
+                () -> new FashionMnistReader(at(plain)).read(SparkTestSession.get()));
+        assertTrue(e.getMessage().startsWith(plain.resolve("t10k-labels-idx1-ubyte") + ": the header declares 10"
+                + " items (18 bytes) but the file holds 17 bytes (truncated"), e.getMessage());
+    }
+
+    @Test
     void missingPathIsNamed(@TempDir Path dir) {
         Path nope = dir.resolve("nope");
         InvalidInputException e = assertThrows(InvalidInputException.class,

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -111,11 +112,41 @@ public final class FashionMnistReader implements DatasetReader {
             if (n < 0) {
                 throw new InvalidInputException(uri + ": negative item count " + n);
             }
+            long header = magic == IMAGE_MAGIC ? 16 : 8;
+            long need = header + (long) n * (magic == IMAGE_MAGIC ? SIDE * SIDE : 1);
+            long have = contentLength(uri, conf);
+            if (have >= 0 && need > have) {
+                throw new InvalidInputException(uri + ": the header declares " + n + " items (" + need + " bytes)"
+                        + " but the file holds " + have + " bytes" + (uri.endsWith(".gz") ? " uncompressed" : "")
+                        + " (truncated or hostile)");
+            }
             return n;
         } catch (java.io.EOFException e) {
             throw new InvalidInputException(uri + ": truncated IDX header");
         } catch (IOException e) {
             throw new InvalidInputException(uri + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The size of the file's content without reading it: the file length, or for {@code .gz} the uncompressed size
+     * in the gzip trailer (ISIZE, exact below 4 GiB; the IDX files are far smaller).
+     *
+     * @return bytes, or -1 when unknown (a gzip file too short to hold a trailer)
+     */
+    static long contentLength(String uri, Configuration conf) throws IOException {
+        Path p = new Path(uri);
+        long len = Fs.fs(uri, conf).getFileStatus(p).getLen();
+        if (!uri.endsWith(".gz")) {
+            return len;
+        }
+        if (len < 18) {
+            return -1;
+        }
+        try (FSDataInputStream in = Fs.fs(uri, conf).open(p)) {
+            byte[] t = new byte[4];
+            in.readFully(len - 4, t);
+            return (t[0] & 0xffL) | (t[1] & 0xffL) << 8 | (t[2] & 0xffL) << 16 | (t[3] & 0xffL) << 24;
         }
     }
 

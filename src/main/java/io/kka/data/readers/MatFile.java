@@ -55,6 +55,9 @@ final class MatFile {
         }
     }
 
+    /** The most bytes one compressed element may inflate to. */
+    static final long MAX_INFLATED = 64L << 20;
+
     /**
      * @param bytes the whole file
      * @return numeric variables by name, in file order
@@ -123,7 +126,15 @@ final class MatFile {
         }
         long n = 1;
         for (int d : dims) {
-            n *= d;
+            if (d < 0) {
+                throw new FormatException("variable " + name + " has a negative dimension " + d);
+            }
+            n = Math.multiplyExact(n, (long) d);
+            if (n > m.remaining()) {
+                // every value takes at least one byte: refuse before allocating for the declared size
+                throw new FormatException("variable " + name + " declares " + java.util.Arrays.toString(dims)
+                        + " values, more than the " + m.remaining() + " bytes its element holds");
+            }
         }
         double[] values = n == 0 ? new double[0] : sub(m);
         if (values.length != n) {
@@ -147,15 +158,17 @@ final class MatFile {
             size = m.getInt();
         }
         int start = m.position();
+        claim(m, size, "a sub-element");
         double[] v = numbers(m, type, size);
         m.position(start + (small ? 4 : pad8(size)));
         return v;
     }
 
-    private static String name(ByteBuffer m) {
+    private static String name(ByteBuffer m) throws FormatException {
         int first = m.getInt();
         boolean small = (first >>> 16) != 0;
         int size = small ? first >>> 16 : m.getInt();
+        claim(m, size, "a variable name");
         byte[] b = new byte[size];
         m.get(b);
         m.position(m.position() + (small ? 4 - size : pad8(size) - size));
@@ -195,16 +208,29 @@ final class MatFile {
         return out;
     }
 
+    /** Refuses a declared size larger than what is left, before anything is allocated for it. */
+    private static void claim(ByteBuffer m, int size, String what) throws FormatException {
+        if (size < 0 || size > m.remaining()) {
+            throw new FormatException(what + " at byte " + m.position() + " claims " + (size & 0xffffffffL)
+                    + " bytes, " + m.remaining() + " remain (truncated or hostile file)");
+        }
+    }
+
     private static byte[] inflate(byte[] data, int off, int len) throws FormatException {
         Inflater inf = new Inflater();
         try {
             inf.setInput(data, off, len);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(len * 4);
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(MAX_INFLATED, len * 4L));
             byte[] chunk = new byte[1 << 16];
             while (!inf.finished()) {
                 int n = inf.inflate(chunk);
                 if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
                     throw new FormatException("truncated compressed element");
+                }
+                if (out.size() + (long) n > MAX_INFLATED) {
+                    throw new FormatException("a compressed element inflates past " + (MAX_INFLATED >> 20)
+                            + " MiB (a decompression bomb; the label and split files this reader is for are a few"
+                            + " KB)");
                 }
                 out.write(chunk, 0, n);
             }

@@ -20,6 +20,8 @@ package io.kka.config;
  *                          partition starts; rows left after it get an error (0, the default: none)
  * @param cache             consult and fill the response cache under the run directory, default true
  * @param allowInsecureHttp send the API key over plain http:// to a non-loopback host, default false
+ * @param maxResponseBytes  the largest response body read, bytes, default 64 MiB; a longer one (declared or
+ *                          streamed) is cut off and fails the row without a retry
  */
 public record HttpConfig(
         @Doc("requests in flight per executor (shared by its tasks)") int concurrency,
@@ -40,7 +42,9 @@ public record HttpConfig(
                 + " row instead of hanging (0: none)") double deadlineS,
         @Doc("use the response cache under the run directory (a rerun makes no repeated calls)") boolean cache,
         @Doc("allow sending the API key over plain http:// to a host that is not loopback (a config error"
-                + " otherwise; loopback http and https are always allowed)") boolean allowInsecureHttp)
+                + " otherwise; loopback http and https are always allowed)") boolean allowInsecureHttp,
+        @Doc("largest response body read, bytes; a longer one (by Content-Length or as it streams) is cut off,"
+                + " never held in memory, and fails the row without a retry") long maxResponseBytes)
         implements java.io.Serializable {
 
     /** Validates. */
@@ -55,10 +59,14 @@ public record HttpConfig(
         Check.atLeast("backoff_max_ms", backoffMaxMs, backoffInitialMs);
         Check.atLeast("retry_after_max_s", retryAfterMaxS, 0.0);
         Check.atLeast("deadline_s", deadlineS, 0.0);
+        Check.atLeast("max_response_bytes", maxResponseBytes, 1024L);
     }
 
+    /** The default of {@code max_response_bytes}: 64 MiB, room for several 1024×1024 PNGs in base64. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
+
     /**
-     * The settings without the insecure-http opt-in (false).
+     * The settings without the insecure-http opt-in (false) and the response cap (its default).
      *
      * @param concurrency       requests in flight per executor
      * @param requestsPerMinute per executor; 0 is unlimited
@@ -76,7 +84,7 @@ public record HttpConfig(
             double connectTimeoutS, int maxRetries, long backoffInitialMs, long backoffMaxMs, double retryAfterMaxS,
             double deadlineS, boolean cache) {
         this(concurrency, requestsPerMinute, tokensPerMinute, timeoutS, connectTimeoutS, maxRetries,
-                backoffInitialMs, backoffMaxMs, retryAfterMaxS, deadlineS, cache, false);
+                backoffInitialMs, backoffMaxMs, retryAfterMaxS, deadlineS, cache, false, DEFAULT_MAX_RESPONSE_BYTES);
     }
 
     /**
@@ -100,6 +108,6 @@ public record HttpConfig(
 
     /** @return defaults */
     public static HttpConfig defaults() {
-        return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true, false);
+        return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true, false, DEFAULT_MAX_RESPONSE_BYTES);
     }
 }

@@ -64,7 +64,7 @@ public final class EndpointCaller {
             } finally {
                 limits.inFlight().release();
             }
-            if (last.status() >= 200 && last.status() < 300) {
+            if (last.status() >= 200 && last.status() < 300 && last.body() != null) {
                 try {
                     return accept(req, last, check.check(last.body()), attempts);
                 } catch (ReplyCheck.MalformedReplyException e) {

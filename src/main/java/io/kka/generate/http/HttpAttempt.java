@@ -28,11 +28,13 @@ final class HttpAttempt {
     private final java.net.URI uri;
     private final HttpClient client;
     private final SecretRef.Secret secret;
+    private final CappedBody bodies;
 
     HttpAttempt(Endpoint endpoint, HttpClient client, SecretRef.Secret secret) {
         this.uri = endpoint.uri();
         this.client = client;
         this.secret = secret;
+        this.bodies = new CappedBody(endpoint.http().maxResponseBytes());
     }
 
     /**
@@ -70,7 +72,7 @@ final class HttpAttempt {
             b.header("Authorization", "Bearer " + secret.reveal());
         }
         CompletableFuture<HttpResponse<byte[]>> f =
-                client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                client.sendAsync(b.build(), bodies);
         try {
             // the client's own timeout stops at the response headers; this bounds the body as well
             return classify(f.get(timeoutMs + 50, TimeUnit.MILLISECONDS));
@@ -81,6 +83,11 @@ final class HttpAttempt {
             Throwable c = e.getCause() == null ? e : e.getCause();
             if (c instanceof HttpTimeoutException) {
                 return timedOut(timeoutMs);
+            }
+            if (c instanceof CappedBody.TooLargeException t) {
+                // the same request would get the same reply: not retried, and nothing is cached
+                return new Outcome(t.status(), null, redact("HTTP " + t.status() + ": " + t.getMessage()), false,
+                        Optional.empty());
             }
             String kind = c instanceof IOException ? "connection failed" : "request failed";
             return new Outcome(-1, null, redact(kind + " (" + c.getClass().getSimpleName() + ": " + c.getMessage()

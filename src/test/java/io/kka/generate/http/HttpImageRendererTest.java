@@ -184,4 +184,23 @@ class HttpImageRendererTest {
             assertNull(bySource(again).get("openai:fake-sd#d1").getAs("error"));
         }
     }
+
+    @Test
+    void aReplyOverTheResponseCapIsAnErrorRowNotRetriedNotCached(@TempDir Path dir) throws Exception {
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.none()))) {
+            // a 64-pixel RGB image in base64 is several KB: over a 2 KB cap
+            JobConfig cfg = HttpTestKit.config("images.provider=openai", "images.base_url=" + s.openAiBaseUrl(),
+                    "images.http.max_retries=3", "images.http.max_response_bytes=2048");
+            List<Row> out = HttpImageRenderer.of(SparkTestSession.get(), cfg.images(), cfg.data(),
+                    dir.resolve("cache").toString()).render(descriptions()).collectAsList();
+            assertEquals(3, s.hits(), "one attempt per description");
+            CallError e = CallError.fromRow(bySource(out).get("openai:fake-sd#d1").getAs("error"));
+            assertEquals(200, e.status());
+            assertEquals(1, e.attempts());
+            assertTrue(e.message().matches(".*HTTP 200: response body of \\d+ bytes \\(Content-Length\\) is over the"
+                    + " cap of 2048 \\(http.max_response_bytes\\); not read"), e.message());
+            assertTrue(!java.nio.file.Files.exists(dir.resolve("cache")) || java.nio.file.Files.walk(
+                    dir.resolve("cache")).noneMatch(java.nio.file.Files::isRegularFile), "nothing cached");
+        }
+    }
 }

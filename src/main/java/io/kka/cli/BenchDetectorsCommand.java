@@ -119,7 +119,7 @@ final class BenchDetectorsCommand implements Callable<Integer> {
         DataConfig data = new DataConfig(DataConfig.DatasetKind.FASHION_MNIST, cfg.data().path(), null, 28, 1,
                 false, false, DataConfig.CaptionPolicy.NONE, DataConfig.ClassLevel.FINE,
                 DataConfig.BadRecordPolicy.FAIL, cfg.data().partitions(), cfg.data().extensions(),
-                cfg.data().maxImagePixels());
+                cfg.data().maxImagePixels(), List.of());
         long start = System.nanoTime();
         try (Sessions.Handle h = Sessions.open("kka bench detectors")) {
             List<String> names = DatasetReader.of(data).classNames(h.spark());

@@ -19,6 +19,8 @@ import java.util.List;
  * @param extensions     image file extensions the folder reader accepts
  * @param maxImagePixels the most pixels (width × height) an image may declare, at ingest and in endpoint replies;
  *                       checked on the header, before decoding (a decompression bomb is refused, not decoded)
+ * @param allowedImageRoots where manifest {@code image_uri}s may point besides the manifest's own directory tree
+ *                          (Hadoop URIs or paths); anything else, http(s):// included, is refused before it is read
  */
 public record DataConfig(
         @Doc("reader: fashion-mnist (IDX files), folder (a folder per class), manifest (CSV/JSONL/Parquet of"
@@ -42,7 +44,11 @@ public record DataConfig(
         @Doc("image file extensions the folder reader accepts (matched in any case)") List<String> extensions,
         @Doc("the most pixels (width x height) an image may declare, at ingest and in image-endpoint replies;"
                 + " checked on the header before decoding, so a small file declaring a huge image (a decompression"
-                + " bomb) is a bad record, not an OutOfMemoryError") long maxImagePixels)
+                + " bomb) is a bad record, not an OutOfMemoryError") long maxImagePixels,
+        @Doc("manifest reader: directories or URI prefixes that image_uri values may point into, besides the"
+                + " manifest's own directory tree (e.g. s3a://bucket/images/); any other path, a file: path outside"
+                + " them or an http(s):// URI is a bad record, refused before anything is fetched")
+        List<String> allowedImageRoots)
         implements java.io.Serializable {
 
     /** The default of {@code max_image_pixels}: 25 megapixels, 100 MB decoded at 4 bytes a pixel. */
@@ -62,19 +68,23 @@ public record DataConfig(
         Check.atLeast("partitions", partitions, 0);
         extensions = Check.notEmpty("extensions", extensions);
         Check.atLeast("max_image_pixels", maxImagePixels, 64L);
+        allowedImageRoots = allowedImageRoots == null ? List.of() : List.copyOf(allowedImageRoots);
+        for (String root : allowedImageRoots) {
+            Check.notBlank("allowed_image_roots", root);
+        }
     }
 
     /** @return defaults: Fashion-MNIST as installed by the Debian package dataset-fashion-mnist */
     public static DataConfig defaults() {
         return new DataConfig(DatasetKind.FASHION_MNIST, "/usr/share/datasets/fashion-mnist", null, 28, 1, true,
                 true, CaptionPolicy.OPTIONAL, ClassLevel.FINE, BadRecordPolicy.FAIL, 0,
-                List.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff"), DEFAULT_MAX_IMAGE_PIXELS);
+                List.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff"), DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     /** @return a copy with another bad-record policy */
     public DataConfig withOnBadRecord(BadRecordPolicy policy) {
         return new DataConfig(dataset, path, captionsFile, imageSize, channels, resize, convertChannels, captions,
-                classLevel, policy, partitions, extensions, maxImagePixels);
+                classLevel, policy, partitions, extensions, maxImagePixels, allowedImageRoots);
     }
 
     /** Supported dataset layouts. */

@@ -62,7 +62,7 @@ class BadInputTest {
     private static DataConfig data(DataConfig.BadRecordPolicy policy) {
         DataConfig d = DataConfig.defaults();
         return new DataConfig(DataConfig.DatasetKind.FOLDER, root.toString(), "captions.csv", 28, 1, false, false,
-                DataConfig.CaptionPolicy.REQUIRED, d.classLevel(), policy, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                DataConfig.CaptionPolicy.REQUIRED, d.classLevel(), policy, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     private static TaskConfig task(String normal) {
@@ -138,7 +138,7 @@ class BadInputTest {
         for (DataConfig.DatasetKind kind : DataConfig.DatasetKind.values()) {
             DataConfig d = new DataConfig(kind, nope.toString(), null, 28, 1, true, true,
                     DataConfig.CaptionPolicy.OPTIONAL, DataConfig.ClassLevel.FINE, DataConfig.BadRecordPolicy.FAIL, 0,
-                    DataConfig.defaults().extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                    DataConfig.defaults().extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
             String normal = DatasetReader.of(d) instanceof io.kka.data.readers.ManifestReader ? "x" : "0";
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> Ingestor.of(d, task(normal), 1).normalized(spark), kind.toString());
@@ -158,7 +158,7 @@ class BadInputTest {
         String target = FailingFileSystem.SCHEME + "://" + out.resolve("samples");
         DataConfig d = DataConfig.defaults();
         DataConfig data = new DataConfig(d.dataset(), fmnist.toString(), null, 28, 1, true, true, d.captions(),
-                d.classLevel(), d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                d.classLevel(), d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
         // Spark throws its checked SparkException through Scala code, so this is not a RuntimeException
         Exception e = assertThrows(Exception.class, () -> Ingestor.of(data,
                 new TaskConfig(List.of("Bag"), 0.2, 0.2, 0, 0), 1).ingest(spark, target, false));

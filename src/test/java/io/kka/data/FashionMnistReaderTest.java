@@ -23,7 +23,7 @@ class FashionMnistReaderTest {
     private static DataConfig at(Path dir) {
         DataConfig d = DataConfig.defaults();
         return new DataConfig(d.dataset(), dir.toString(), null, 28, 1, true, true, d.captions(), d.classLevel(),
-                d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     @Test

@@ -38,7 +38,7 @@ class IngestorTest {
     private static DataConfig data(Path dir, DataConfig.BadRecordPolicy policy) {
         DataConfig d = DataConfig.defaults();
         return new DataConfig(d.dataset(), dir.toString(), null, 28, 1, true, true, d.captions(), d.classLevel(),
-                policy, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                policy, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     private static TaskConfig task(String... normal) {
@@ -74,7 +74,7 @@ class IngestorTest {
                 .collectAsList();
         DataConfig repartitioned = new DataConfig(DataConfig.DatasetKind.FASHION_MNIST, fmnist.toString(), null, 28,
                 1, true, true, DataConfig.CaptionPolicy.OPTIONAL, DataConfig.ClassLevel.FINE,
-                DataConfig.BadRecordPolicy.FAIL, 7, DataConfig.defaults().extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                DataConfig.BadRecordPolicy.FAIL, 7, DataConfig.defaults().extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
         List<Row> v2 = Ingestor.of(repartitioned, task("Trouser"), 42).normalized(spark)
                 .filter(col("split").equalTo("val")).select("sample_id").orderBy("sample_id").collectAsList();
         assertEquals(v1, v2);

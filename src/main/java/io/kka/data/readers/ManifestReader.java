@@ -62,7 +62,12 @@ public final class ManifestReader implements DatasetReader {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         String uri = DatasetReader.requirePath(cfg.path(), conf, "the manifest file");
         Path p = Fs.fs(uri, conf).makeQualified(new Path(uri));
-        ManifestRows rows = new ManifestRows(p.getName(), p.getParent().toString());
+        List<String> roots = new ArrayList<>();
+        roots.add(ManifestRows.root(p.getParent().toString()));
+        for (String r : cfg.allowedImageRoots()) {
+            roots.add(ManifestRows.root(Fs.fs(r, conf).makeQualified(new Path(r)).toString()));
+        }
+        ManifestRows rows = new ManifestRows(p.getName(), p.getParent().toString(), List.copyOf(roots));
         String format = TextLines.formatName(uri);
         boolean dir = isDirectory(p, conf);
         if (format.endsWith(".parquet") || dir) {

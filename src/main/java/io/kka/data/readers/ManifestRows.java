@@ -13,10 +13,16 @@ import org.apache.hadoop.fs.Path;
  * message: for CSV, row N is the N-th line after the header; for JSONL the N-th line; for Parquet the N-th row in
  * file order. Image URIs relative to the manifest's directory are resolved against it.
  *
+ * <p>Every resolved URI must lie under one of {@code roots} (the manifest's directory, plus
+ * {@code data.allowed_image_roots}), compared as qualified, normalised URIs: {@code ..} cannot climb out, another
+ * scheme or host is another root, and an {@code http://} URI (which Hadoop would fetch from the executor) is refused
+ * before any request unless a root allows it.
+ *
  * @param name  the manifest's file name, for messages
  * @param base  the manifest's directory (qualified URI)
+ * @param roots qualified URI prefixes, each ending in "/", that images may be read from
  */
-record ManifestRows(String name, String base) implements Serializable {
+record ManifestRows(String name, String base, List<String> roots) implements Serializable {
 
     /** Builds the reference of one parsed row. */
     ImageRef ref(long row, String imageUri, String cls, String[] captions, String split) {
@@ -40,7 +46,40 @@ record ManifestRows(String name, String base) implements Serializable {
         } catch (IllegalArgumentException e) {
             return ImageRef.bad(source, c, s, "image_uri is not a valid path or URI (" + e.getMessage() + ")");
         }
+        if (!allowed(resolved)) {
+            return ImageRef.bad(source, c, s, "image_uri " + resolved + " is outside the allowed roots " + roots
+                    + " (the manifest's directory and data.allowed_image_roots); not read");
+        }
         return new ImageRef(resolved, source, c, captions, null, s, null);
+    }
+
+    /** @return whether a resolved URI lies under one of the roots (a scheme-less path takes the manifest's) */
+    boolean allowed(String resolved) {
+        java.net.URI u = new Path(resolved).toUri().normalize();
+        if (u.getScheme() == null) {
+            java.net.URI b = java.net.URI.create(base);
+            try {
+                u = new java.net.URI(b.getScheme(), b.getAuthority(), u.getPath(), null, null).normalize();
+            } catch (java.net.URISyntaxException e) {
+                return false;
+            }
+        }
+        if (u.getPath() == null || u.getPath().contains("/../") || u.getPath().endsWith("/..")) {
+            return false;
+        }
+        String full = u.toString();
+        String noEmptyAuthority = full.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*):///", "$1:/");
+        return roots.stream().anyMatch(r -> full.startsWith(r) || noEmptyAuthority.startsWith(r));
+    }
+
+    /**
+     * @param root a qualified directory URI
+     * @return it as a root prefix: normalised, "file:///x" written "file:/x" as Hadoop qualifies it, ending in "/"
+     */
+    static String root(String root) {
+        String r = java.net.URI.create(root).normalize().toString()
+                .replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*):///", "$1:/");
+        return r.endsWith("/") ? r : r + "/";
     }
 
     /** @return an absolute URI or path as is; a relative one against the manifest's directory */

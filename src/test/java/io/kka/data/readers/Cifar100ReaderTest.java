@@ -26,7 +26,7 @@ class Cifar100ReaderTest {
     private static DataConfig cfg(Path path, DataConfig.ClassLevel level, DataConfig.BadRecordPolicy policy) {
         DataConfig d = DatasetFixtures.config(DataConfig.DatasetKind.CIFAR100, path);
         return new DataConfig(d.dataset(), d.path(), null, 32, 3, true, true, d.captions(), level, policy, 0,
-                d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     @Test

@@ -39,10 +39,11 @@ public final class DatasetFixtures {
     }
 
     /** @return a config for {@code kind} at {@code path}: 28×28 grey, resize and convert on, captions optional */
-    public static DataConfig config(DataConfig.DatasetKind kind, Path path) {
+    public static DataConfig config(DataConfig.DatasetKind kind, Path path, String... allowedImageRoots) {
         DataConfig d = DataConfig.defaults();
         return new DataConfig(kind, path.toString(), null, 28, 1, true, true, DataConfig.CaptionPolicy.OPTIONAL,
-                DataConfig.ClassLevel.FINE, DataConfig.BadRecordPolicy.FAIL, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                DataConfig.ClassLevel.FINE, DataConfig.BadRecordPolicy.FAIL, 0, d.extensions(),
+                DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of(allowedImageRoots));
     }
 
     /** @return an image whose pixels depend on the seed */

@@ -31,7 +31,7 @@ class FolderReaderTest {
     private static DataConfig cfg(Path root, String captions) {
         DataConfig d = DatasetFixtures.config(DataConfig.DatasetKind.FOLDER, root);
         return new DataConfig(d.dataset(), d.path(), captions, 28, 1, true, true, d.captions(), d.classLevel(),
-                d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     /** @return rows by source */

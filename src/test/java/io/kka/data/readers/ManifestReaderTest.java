@@ -38,11 +38,53 @@ class ManifestReaderTest {
         write(dir.resolve("elsewhere/c.png"), encode(image(28, 28, 1, 3), "png"));
     }
 
-    private Map<String, Row> read(Path manifest) {
+    private Map<String, Row> read(Path manifest, String... allowedImageRoots) {
         Map<String, Row> out = new TreeMap<>();
-        new ManifestReader(DatasetFixtures.config(DataConfig.DatasetKind.MANIFEST, manifest)).read(spark)
-                .collectAsList().forEach(r -> out.put(r.getString(0), r));
+        new ManifestReader(DatasetFixtures.config(DataConfig.DatasetKind.MANIFEST, manifest, allowedImageRoots))
+                .read(spark).collectAsList().forEach(r -> out.put(r.getString(0), r));
         return out;
+    }
+
+    @Test
+    void imageUrisOutsideTheAllowedRootsAreRefusedBeforeAnyRead() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext("/", ex -> {
+            hits.incrementAndGet();
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String http = "http://127.0.0.1:" + server.getAddress().getPort() + "/internal/secret.png";
+            Path m = write(dir.resolve("meta/hostile.csv"), String.join("\n",
+                    "image_uri,class_name",
+                    "img/a.png,cat",
+                    http + ",cat",
+                    "file:/etc/passwd,cat",
+                    "img/../../elsewhere/c.png,cat",
+                    dir.resolve("elsewhere/c.png") + ",cat"));
+            Map<String, Row> rows = read(m);
+            assertEquals(5, rows.size(), rows.keySet().toString());
+            assertNull(rows.get("hostile.csv row 1 (img/a.png)").get(5), "inside the manifest's directory");
+            for (String bad : List.of(http, "file:/etc/passwd", "img/../../elsewhere/c.png",
+                    dir.resolve("elsewhere/c.png").toString())) {
+                String error = rows.entrySet().stream().filter(e -> e.getKey().endsWith("(" + bad + ")"))
+                        .findFirst().orElseThrow().getValue().getString(5);
+                assertTrue(error != null && error.contains(" is outside the allowed roots [")
+                        && error.endsWith("(the manifest's directory and data.allowed_image_roots); not read"),
+                        bad + ": " + error);
+            }
+            assertEquals(0, hits.get(), "nothing was fetched from the http:// URI");
+            // an allowed root lets the same absolute path in
+            Map<String, Row> allowed = read(m, dir.resolve("elsewhere").toString());
+            assertNull(allowed.get("hostile.csv row 5 (" + dir.resolve("elsewhere/c.png") + ")").get(5));
+            assertNull(allowed.get("hostile.csv row 4 (img/../../elsewhere/c.png)").get(5));
+            assertEquals(0, hits.get());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
@@ -58,9 +100,10 @@ class ManifestReaderTest {
                 "img/a.png,cat,,holdout,6",
                 "img/a.png,cat,\"unterminated,,7",
                 "img/a.png,cat"));
-        DataConfig cfg = DatasetFixtures.config(DataConfig.DatasetKind.MANIFEST, m);
+        String elsewhere = dir.resolve("elsewhere").toString();
+        DataConfig cfg = DatasetFixtures.config(DataConfig.DatasetKind.MANIFEST, m, elsewhere);
         assertEquals(List.of("Cat", "cat", "dog"), new ManifestReader(cfg).classNames(spark));
-        Map<String, Row> rows = read(m);
+        Map<String, Row> rows = read(m, elsewhere);
         assertEquals(8, rows.size(), rows.keySet().toString());
         Row a = rows.get("manifest.csv row 1 (img/a.png)");
         assertEquals("Cat", a.getString(1));

@@ -29,7 +29,7 @@ class Oxford102ReaderTest {
     private static DataConfig cfg(Path root, DataConfig.BadRecordPolicy policy) {
         DataConfig d = DatasetFixtures.config(DataConfig.DatasetKind.OXFORD102, root);
         return new DataConfig(d.dataset(), d.path(), null, 28, 3, true, true, d.captions(), d.classLevel(), policy,
-                0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     private Map<String, Row> read(Path root) {

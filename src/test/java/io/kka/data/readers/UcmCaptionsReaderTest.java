@@ -29,7 +29,7 @@ class UcmCaptionsReaderTest {
     private static DataConfig cfg(Path root, DataConfig.BadRecordPolicy policy) {
         DataConfig d = DatasetFixtures.config(DataConfig.DatasetKind.UCM_CAPTIONS, root);
         return new DataConfig(d.dataset(), d.path(), null, 32, 3, false, false, DataConfig.CaptionPolicy.REQUIRED,
-                d.classLevel(), policy, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                d.classLevel(), policy, 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
     }
 
     @Test

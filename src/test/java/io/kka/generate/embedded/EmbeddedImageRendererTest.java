@@ -45,7 +45,7 @@ class EmbeddedImageRendererTest {
     static void bank(@TempDir Path dir) throws Exception {
         DataConfig d = DataConfig.defaults();
         data = new DataConfig(d.dataset(), Fixtures.fashionMnist(dir.resolve("fmnist"), 6, 3).toString(), null, 28,
-                1, true, true, d.captions(), d.classLevel(), d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS);
+                1, true, true, d.captions(), d.classLevel(), d.onBadRecord(), 0, d.extensions(), DataConfig.DEFAULT_MAX_IMAGE_PIXELS, List.of());
         samples = SampleSchema.conform(Ingestor.of(data, new TaskConfig(List.of("T-shirt/top"), 0.3, 0.2, 0, 0), 5)
                 .normalized(SparkTestSession.get()).filter(col("reject_reason").isNull())).cache();
     }

@@ -71,10 +71,38 @@ public final class ChatProtocol implements ReplyCheck {
         } catch (IOException e) {
             throw new MalformedReplyException("not JSON: " + MalformedReplyException.describe(e));
         }
+        if (n != null && n.isObject() && n.hasNonNull("error")) {
+            throw new MalformedReplyException("an error inside a 2xx reply: " + HttpAttempt.serverMessage(body));
+        }
         if (n == null || !n.isObject() || !n.path("choices").isArray()) {
             throw new MalformedReplyException("no choices array");
         }
+        if (n.path("choices").isEmpty()) {
+            throw new MalformedReplyException("reply had no choices");
+        }
+        if (contents(n).stream().allMatch(String::isBlank)) {
+            String refusal = refusal(n);
+            if (refusal != null) {
+                throw new MalformedReplyException(refusal, false);
+            }
+            throw new MalformedReplyException("no choice has message content");
+        }
         return n;
+    }
+
+    /** @return why the endpoint refused every choice (content filter, a refusal message), or null */
+    private static String refusal(JsonNode reply) {
+        for (JsonNode choice : reply.path("choices")) {
+            String reason = choice.path("finish_reason").asText("");
+            if (reason.equals("content_filter")) {
+                return "the endpoint refused the prompt (finish_reason content_filter); not retried";
+            }
+            JsonNode r = choice.path("message").path("refusal");
+            if (r.isTextual() && !r.asText().isBlank()) {
+                return "the endpoint refused the prompt (\"" + r.asText() + "\"); not retried";
+            }
+        }
+        return null;
     }
 
     @Override

@@ -61,26 +61,42 @@ public abstract class ImageProtocol implements ReplyCheck {
         } catch (IOException e) {
             throw new MalformedReplyException("not JSON: " + MalformedReplyException.describe(e));
         }
+        if (n != null && n.isObject() && n.hasNonNull("error")) {
+            throw new MalformedReplyException("an error inside a 2xx reply: " + HttpAttempt.serverMessage(body));
+        }
         if (n == null || !n.isObject() || !n.path(listField).isArray()) {
             throw new MalformedReplyException("no " + listField + " array");
         }
-        for (String b64 : images(n)) {
-            refuseOversized(b64);
+        List<String> images = images(n);
+        if (images.isEmpty()) {
+            throw new MalformedReplyException("no images in the reply");
+        }
+        for (int k = 0; k < images.size(); k++) {
+            checkImage(k, images.get(k));
         }
         return n;
     }
 
     /**
-     * Reads the size an image's header declares, before the reply can be cached or decoded: an image over the cap
-     * (a decompression bomb) fails the row without a retry (the same request would get the same answer) and the
-     * reply is never cached. Undecodable data is left to the conversion, which names it on the error row.
+     * Reads each image's header before the reply can be cached or decoded. Missing, truncated or undecodable data
+     * is a transient content fault: retried, never cached. An image over the pixel cap (a decompression bomb) fails
+     * the row without a retry, since the same request would get the same answer.
      */
-    private void refuseOversized(String b64) throws MalformedReplyException {
+    private void checkImage(int k, String b64) throws MalformedReplyException {
         if (b64 == null) {
-            return;
+            throw new MalformedReplyException("image " + k + " has no base64 data");
         }
-        long[] wh = ImageCodec.declaredSize(GeneratedImage.base64OrNull(b64));
-        if (wh != null && wh[0] * wh[1] > maxPixels) {
+        byte[] bytes = GeneratedImage.base64OrNull(b64);
+        if (bytes == null) {
+            throw new MalformedReplyException("image " + k + " is truncated or invalid base64 (" + b64.length()
+                    + " characters)");
+        }
+        long[] wh = ImageCodec.declaredSize(bytes);
+        if (wh == null) {
+            throw new MalformedReplyException("image " + k + " is not a decodable image (" + bytes.length
+                    + " bytes)");
+        }
+        if (wh[0] * wh[1] > maxPixels) {
             throw new MalformedReplyException("an image declares " + wh[0] + "x" + wh[1] + " pixels, over the cap"
                     + " of " + maxPixels + " (data.max_image_pixels); not decoded, not cached", false);
         }

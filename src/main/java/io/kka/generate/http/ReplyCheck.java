@@ -4,19 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
 
 /**
- * The protocol half of a call that the partition caller needs: is a 2xx body a well-formed reply of this
- * protocol, and how many tokens did it use. Content problems (no choices, an undecodable image) are not decided
- * here; they become error rows when the reply is converted, and the reply stays cached. One content check is made
- * here, because it must come before the cache and before any decoding: an image whose header declares more pixels
- * than the cap.
+ * The protocol half of a call that the partition caller needs: is a 2xx body a usable reply of this protocol, and
+ * how many tokens did it use. A reply is accepted (and only then cached) when it parses and carries content: no
+ * choices, no message content, an {@code error} object inside a 200, or an image that is missing, truncated or
+ * undecodable are transient content faults, retried within the row's budget like a 5xx. A refusal (a content filter,
+ * an image over the pixel cap) is final: the row fails at once and says so.
  */
 public interface ReplyCheck extends Serializable {
 
     /**
      * @param body a 2xx response body
      * @return the parsed reply
-     * @throws MalformedReplyException when the body is not this protocol's JSON (retried as a transport fault), or
-     *                                  is refused outright (an image over the pixel cap: not retried)
+     * @throws MalformedReplyException when the body is not a usable reply (retried as a transport fault), or is
+     *                                  a refusal (not retried)
      */
     JsonNode check(byte[] body) throws MalformedReplyException;
 

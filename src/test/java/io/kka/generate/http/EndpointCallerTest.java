@@ -60,6 +60,34 @@ class EndpointCallerTest {
     }
 
     @Test
+    void contentFaultsInsideA200AreRetriedNotAccepted() throws Exception {
+        FaultMix f = FaultMix.none().withScript(Fault.EMPTY, Fault.ERROR_200, Fault.MALFORMED);
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(f))) {
+            CallResult r = call(s, http(5, 3, 0), null, "describe hats");
+            assertTrue(r.ok(), String.valueOf(r.error()));
+            assertEquals(4, r.attempts(), "choices: [], {error} in a 200 and a cut body were each retried");
+            assertFalse(ChatProtocol.contents(r.reply()).isEmpty());
+        }
+        FaultMix always = FaultMix.none().withScript(Fault.EMPTY, Fault.EMPTY, Fault.EMPTY);
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(always))) {
+            CallResult r = call(s, http(5, 2, 0), null, "describe hats");
+            assertEquals(new CallError("describe", 200, "gave up after 3 attempts; last: malformed reply (reply had"
+                    + " no choices)", 3), r.error());
+        }
+    }
+
+    @Test
+    void aContentFilterRefusalIsReportedAndNotRetried() throws Exception {
+        FaultMix f = FaultMix.none().withScript(Fault.CONTENT_FILTER, Fault.CONTENT_FILTER);
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(f))) {
+            CallResult r = call(s, http(5, 5, 0), null, "describe knives");
+            assertEquals(new CallError("describe", 200, "refused reply (the endpoint refused the prompt"
+                    + " (finish_reason content_filter); not retried)", 1), r.error());
+            assertEquals(1, s.hits());
+        }
+    }
+
+    @Test
     void badRequestIsNotRetried() throws Exception {
         FaultMix f = FaultMix.none().withScript(Fault.BAD_REQUEST, Fault.BAD_REQUEST, Fault.BAD_REQUEST);
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(f))) {

@@ -143,12 +143,21 @@ class HttpDescriptionGeneratorTest {
                 assertEquals(1, Usage.fromRow(r.getAs("usage")).requests());
             }
         }
-        FaultMix empty = FaultMix.none().withScript(FaultMix.Fault.EMPTY);
+        // choices: [] is a transient content fault: retried, and an error row only when the retries run out
+        FaultMix empty = FaultMix.none().withScript(FaultMix.Fault.EMPTY, FaultMix.Fault.EMPTY);
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(empty))) {
+            JobConfig cfg = HttpTestKit.config("llm.base_url=" + s.openAiBaseUrl(), "llm.prompts_per_iteration=1",
+                    "llm.http.max_retries=1");
+            Row r = generator(cfg, null).describe(prompts(cfg)).first();
+            assertEquals(new CallError("describe", 200, "gave up after 2 attempts; last: malformed reply (reply had"
+                    + " no choices)", 2), CallError.fromRow(r.getAs("error")));
+        }
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(
+                FaultMix.none().withScript(FaultMix.Fault.EMPTY)))) {
             JobConfig cfg = HttpTestKit.config("llm.base_url=" + s.openAiBaseUrl(), "llm.prompts_per_iteration=1");
             Row r = generator(cfg, null).describe(prompts(cfg)).first();
-            assertEquals(new CallError("describe", 200, "reply had no choices", 1),
-                    CallError.fromRow(r.getAs("error")));
+            assertNull(r.getAs("error"));
+            assertEquals(2, Usage.fromRow(r.getAs("usage")).requests());
         }
     }
 

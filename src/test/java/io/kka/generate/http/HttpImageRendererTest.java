@@ -130,19 +130,37 @@ class HttpImageRendererTest {
     }
 
     @Test
-    void truncatedBase64AndFailedCallsAreErrorRowsNamingTheDescription() throws Exception {
-        FaultMix truncated = FaultMix.none().withScript(FaultMix.Fault.TRUNCATED);
+    void contentFaultsAreRetriedAndFailedCallsAreErrorRowsNamingTheDescription(@TempDir Path dir) throws Exception {
+        // a truncated image, then an empty list, then a good reply: retried, and only the good reply is cached
+        FaultMix flaky = FaultMix.none().withScript(FaultMix.Fault.TRUNCATED, FaultMix.Fault.EMPTY);
+        String cache = dir.resolve("cache").toString();
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(flaky))) {
+            JobConfig cfg = HttpTestKit.config("images.provider=openai", "images.base_url=" + s.openAiBaseUrl(),
+                    "images.http.max_retries=3");
+            List<Row> out = HttpImageRenderer.of(SparkTestSession.get(), cfg.images(), cfg.data(), cache)
+                    .render(descriptions()).collectAsList();
+            Row r = bySource(out).get("openai:fake-sd#d3");
+            assertNull(r.getAs("error"), String.valueOf((Object) r.getAs("error")));
+            assertEquals(3, Usage.fromRow(r.getAs("usage")).requests() - 1, "two content faults retried");
+            assertEquals(9, s.hits());
+            List<Row> again = HttpImageRenderer.of(SparkTestSession.get(), cfg.images(), cfg.data(), cache)
+                    .render(descriptions()).collectAsList();
+            assertEquals(9, s.hits(), "the rerun is served from the cache: the good replies were cached");
+            assertNull(bySource(again).get("openai:fake-sd#d3").getAs("error"));
+        }
+        FaultMix truncated = FaultMix.none().withScript(FaultMix.Fault.TRUNCATED, FaultMix.Fault.TRUNCATED);
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(truncated))) {
-            JobConfig cfg = HttpTestKit.config("images.provider=openai", "images.base_url=" + s.openAiBaseUrl());
+            JobConfig cfg = HttpTestKit.config("images.provider=openai", "images.base_url=" + s.openAiBaseUrl(),
+                    "images.http.max_retries=1");
             List<Row> out = HttpImageRenderer.of(SparkTestSession.get(), cfg.images(), cfg.data(), null)
                     .render(descriptions()).collectAsList();
             Row r = bySource(out).get("openai:fake-sd#d3");
             CallError e = CallError.fromRow(r.getAs("error"));
             assertEquals("render", e.stage());
             assertEquals(200, e.status());
-            assertTrue(e.message().startsWith("description d3 (\"a glove with ink stains\"): undecodable image:"
-                    + " openai:fake-sd#d3: truncated base64 image"), e.message());
-            assertEquals(1, Usage.fromRow(r.getAs("usage")).images(), "the returned image was paid for");
+            assertEquals(2, e.attempts());
+            assertTrue(e.message().startsWith("description d3 (\"a glove with ink stains\"): gave up after 2"
+                    + " attempts; last: malformed reply (image 0 is truncated or invalid base64"), e.message());
         }
         FaultMix rejected = FaultMix.none().withScript(FaultMix.Fault.BAD_REQUEST);
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(rejected))) {

@@ -77,6 +77,10 @@ final class FakeHandler implements HttpHandler {
             case RESET -> {
                 // closing the exchange without a response drops the connection
             }
+            case ERROR_200 -> send(ex, 200, FakeReplies.error("server_error", "The model is overloaded"), null);
+            case CONTENT_FILTER -> send(ex, 200, ("{\"choices\": [{\"index\": 0, \"message\": {\"role\":"
+                    + " \"assistant\", \"content\": null}, \"finish_reason\": \"content_filter\"}]}").getBytes(
+                    StandardCharsets.UTF_8), key);
             case MALFORMED -> send(ex, 200, "{\"choices\": [{\"message\": {\"content\": \"1. a cut".getBytes(
                     StandardCharsets.UTF_8), null);
             default -> {

@@ -79,6 +79,10 @@ public record FaultMix(long latencyMs, double p429, double retryAfterS, double p
         /** the connection is dropped at once, without a reply */
         RESET,
         /** 200 whose images declare 32000x32000 pixels in a small file (a decompression bomb; image endpoints) */
-        BOMB
+        BOMB,
+        /** 200 whose body is an OpenAI-style {@code {"error": …}} object */
+        ERROR_200,
+        /** 200 whose only choice has null content and finish_reason content_filter (chat endpoint) */
+        CONTENT_FILTER
     }
 }

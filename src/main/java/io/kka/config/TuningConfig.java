@@ -33,7 +33,9 @@ public record TuningConfig(
         @Doc("give up on a tuning job after this many seconds") double timeoutS,
         @Doc("command tuner: shell command; substituted: {pairs} (this iteration's TRL JSONL), {pairs_openai},"
                 + " {all_pairs} / {all_pairs_openai} (iterations 0..t), {output} (file to write the new model name to),"
-                + " {model} (current model), {base_model} (θ_L, the DPO reference), {iteration}") String command,
+                + " {model} (current model), {base_model} (θ_L, the DPO reference), {iteration}; each becomes an"
+                + " environment variable reference (${KKA_MODEL}, ...), never text spliced into the shell; killed with"
+                + " its descendants after timeout_s") String command,
         @Doc("optional vLLM base URL: load the new LoRA adapter with POST /v1/load_lora_adapter") String loadLoraUrl,
         @Doc("prompt template of the preference pairs: asks for one description, as each pair's chosen and rejected"
                 + " completion is one description (variables {domain}, {examples}; local path or Hadoop FS URI)")

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
@@ -26,8 +28,11 @@ import org.slf4j.LoggerFactory;
  * and, optionally, a LoRA adapter path on the second), {@code {model}} (the current model name),
  * {@code {base_model}} (the model before any DPO, θ_L, the paper's reference) and {@code {iteration}}. To keep the
  * paper's reference, tune {@code {base_model}} on {@code {all_pairs}}; to continue from the last tuned model, tune
- * {@code {model}} on {@code {pairs}} with {@code {base_model}} as the reference. The command runs with {@code sh -c}, inherits the environment (secrets stay there), and its
- * output goes to the log. If {@code tuning.load_lora_url} is set, the adapter is then loaded into a vLLM server
+ * {@code {model}} on {@code {pairs}} with {@code {base_model}} as the reference. The command runs with {@code sh -c}
+ * and inherits the environment (secrets stay there); the values are passed as environment variables
+ * ({@code {model}} becomes {@code ${KKA_MODEL}}, …), never spliced into the shell text, so write {@code "{pairs}"}
+ * where a path may hold spaces. On timeout the command and all its descendants are killed. Its output goes to the
+ * log. If {@code tuning.load_lora_url} is set, the adapter is then loaded into a vLLM server
  * with {@code POST /v1/load_lora_adapter}.
  */
 public final class CommandTuner implements Tuner {
@@ -62,13 +67,16 @@ public final class CommandTuner implements Tuner {
             Files.write(allTrl, Fs.readBytes(in.allTrlUri(), conf));
             Files.write(allOpenAi, Fs.readBytes(in.allOpenAiUri(), conf));
             Path output = dir.resolve("model.txt");
-            String command = cfg.command().replace("{all_pairs_openai}", allOpenAi.toString())
-                    .replace("{all_pairs}", allTrl.toString())
-                    .replace("{pairs}", trl.toString())
-                    .replace("{pairs_openai}", openAi.toString()).replace("{output}", output.toString())
-                    .replace("{base_model}", in.base().ref())
-                    .replace("{model}", in.current().ref()).replace("{iteration}", Integer.toString(in.iteration()));
-            run(command, in.iteration());
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("all_pairs_openai", allOpenAi.toString());
+            values.put("all_pairs", allTrl.toString());
+            values.put("pairs_openai", openAi.toString());
+            values.put("pairs", trl.toString());
+            values.put("output", output.toString());
+            values.put("base_model", in.base().ref());
+            values.put("model", in.current().ref());
+            values.put("iteration", Integer.toString(in.iteration()));
+            run(substitute(cfg.command(), values), env(values), in.iteration());
             List<String> lines = Files.exists(output) ? Files.readAllLines(output, StandardCharsets.UTF_8) : List.of();
             if (lines.isEmpty() || lines.get(0).isBlank()) {
                 throw new TuningException("tuning.command finished but wrote no model name to {output} (" + output + ")");
@@ -86,8 +94,40 @@ public final class CommandTuner implements Tuner {
         }
     }
 
-    private void run(String command, int iteration) throws IOException {
-        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+    /**
+     * Replaces each placeholder {@code {name}} by a reference to an environment variable, {@code ${KKA_NAME}}: the
+     * shell expands it as data, so a model name or path holding quotes, {@code ;} or {@code $(…)} can never run as
+     * code (splicing the values into {@code sh -c} could). {@code {iteration}}, a number, is written as is, so it
+     * also works inside single quotes.
+     *
+     * @param command the configured command
+     * @param values  the placeholders' values by name
+     * @return the command the shell runs
+     */
+    static String substitute(String command, Map<String, String> values) {
+        String out = command;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String to = e.getKey().equals("iteration") && e.getValue().matches("\\d+") ? e.getValue()
+                    : "${" + variable(e.getKey()) + "}";
+            out = out.replace("{" + e.getKey() + "}", to);
+        }
+        return out;
+    }
+
+    static String variable(String name) {
+        return "KKA_" + name.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static Map<String, String> env(Map<String, String> values) {
+        Map<String, String> env = new LinkedHashMap<>();
+        values.forEach((k, v) -> env.put(variable(k), v));
+        return env;
+    }
+
+    private void run(String command, Map<String, String> env, int iteration) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         Deque<String> tail = new ArrayDeque<>();
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -108,13 +148,13 @@ public final class CommandTuner implements Tuner {
         pump.start();
         try {
             if (!p.waitFor((long) cfg.timeoutS(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+                killTree(p);
                 throw new TuningException("tuning.command did not finish within " + (long) cfg.timeoutS()
                         + " s (tuning.timeout_s)");
             }
             pump.join(5000);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            killTree(p);
             Thread.currentThread().interrupt();
             throw new TuningException("interrupted while running tuning.command", e);
         }
@@ -124,6 +164,13 @@ public final class CommandTuner implements Tuner {
                         + String.join(" | ", tail));
             }
         }
+    }
+
+    /** Kills the command and everything it started (a training job under {@code sh -c} outlives its shell). */
+    static void killTree(Process p) {
+        List<ProcessHandle> tree = p.descendants().toList();
+        p.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     private void loadLora(String model, String adapter) {

@@ -139,6 +139,40 @@ class TunersTest {
     }
 
     @Test
+    void commandValuesAreDataNeverShellCode(@TempDir Path dir) throws Exception {
+        Path pwned = dir.resolve("pwned");
+        // a model name as a hostile server or a previous command could write it
+        String hostile = "m\"; touch " + pwned + "; echo \"$(touch " + pwned + ")`touch " + pwned + "`";
+        String cmd = "printf '%s\\n' \"{model}\" > {output}";
+        CommandTuner t = CommandTuner.of(cfg(TuningConfig.TuningProvider.COMMAND, null, cmd, null),
+                new Configuration());
+        ModelRef m = t.tune(input(dir.resolve("run"), 1, ModelRef.name(hostile)));
+        assertEquals(ModelRef.name(hostile), m, "the value went through as data");
+        assertFalse(Files.exists(pwned), "a value ran as shell code");
+        assertEquals("echo ${KKA_MODEL} it3 > ${KKA_OUTPUT}", CommandTuner.substitute("echo {model} it{iteration}"
+                + " > {output}", new java.util.LinkedHashMap<>(java.util.Map.of("model", "x", "iteration", "3",
+                "output", "o"))));
+    }
+
+    @Test
+    void aTimedOutCommandIsKilledWithEverythingItStarted(@TempDir Path dir) throws Exception {
+        Path pid = dir.resolve("child.pid");
+        // the "training job" runs in the background of the shell, as sh -c 'python train.py & wait' would
+        String cmd = "sleep 300 & echo $! > " + pid + "; wait";
+        CommandTuner t = CommandTuner.of(new TuningConfig(TuningConfig.TuningProvider.COMMAND, 0.2, 0.05, 10, 4,
+                null, null, 1, 2, cmd, null), new Configuration());
+        TuningException e = assertThrows(TuningException.class, () -> t.tune(input(dir.resolve("run"))));
+        assertTrue(e.getMessage().startsWith("tuning.command did not finish within 2 s"), e.getMessage());
+        long child = Long.parseLong(Files.readString(pid).strip());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "the child outlived the"
+                + " timeout");
+    }
+
+    @Test
     void commandFailuresAreClearErrors(@TempDir Path dir) {
         CommandTuner failing = CommandTuner.of(cfg(TuningConfig.TuningProvider.COMMAND, null,
                 "echo 'CUDA out of memory' >&2; exit 3", null), new Configuration());

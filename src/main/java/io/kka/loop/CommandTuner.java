@@ -166,6 +166,15 @@ public final class CommandTuner implements Tuner {
         }
     }
 
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TuningException("interrupted while retrying", e);
+        }
+    }
+
     /** Kills the command and everything it started (a training job under {@code sh -c} outlives its shell). */
     static void killTree(Process p) {
         List<ProcessHandle> tree = p.descendants().toList();
@@ -183,7 +192,8 @@ public final class CommandTuner implements Tuner {
         body.put("lora_path", adapter);
         String base = cfg.loadLoraUrl().replaceAll("/+$", "");
         String url = base.endsWith("/v1") ? base + "/load_lora_adapter" : base + "/v1/load_lora_adapter";
-        new JsonHttp(cfg.apiKey() == null ? null : cfg.apiKey().resolve().reveal()).post(url, body);
+        new JsonHttp(cfg.apiKey() == null ? null : cfg.apiKey().resolve().reveal(), CommandTuner::sleep)
+                .post(url, body, JsonHttp.Repeat.ONLY_IF_NOT_RECEIVED);
         LOG.info("loaded LoRA adapter {} from {} into {}", model, adapter, base);
     }
 }

@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * iteration (the embedded tuner's too); fine-tuning the previous iteration's model instead would make each job's
  * reference the last tuned model and let the policy drift from θ_L a little more every iteration.
  *
- * <p>The job id is written to the iteration's work directory as soon as the job exists, so a driver that dies
- * while polling resumes polling the same job instead of paying for a second one.
+ * <p>The job id is written to the iteration's work directory as soon as the job exists, with the SHA-256 of the
+ * pairs it trains on, so a driver that dies while polling resumes polling the same job instead of paying for a
+ * second one, while a resume with different pairs starts a new job. A job that ended failed or cancelled is set
+ * aside ({@code openai-job.<id>.ended.json}), so a retry creates a new one instead of reporting the old failure
+ * forever. Uploads and polls are retried on transient failures ({@link JsonHttp}).
  */
 public final class OpenAiDpoTuner implements Tuner {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiDpoTuner.class);
@@ -39,7 +42,7 @@ public final class OpenAiDpoTuner implements Tuner {
         this.cfg = cfg;
         this.seed = seed;
         this.conf = conf;
-        this.http = new JsonHttp(apiKey);
+        this.http = new JsonHttp(apiKey, sleeper);
         this.sleeper = sleeper;
     }
 
@@ -58,14 +61,15 @@ public final class OpenAiDpoTuner implements Tuner {
     public ModelRef tune(Input in) {
         String base = cfg.baseUrl().replaceAll("/+$", "");
         String jobFile = Fs.child(in.workDir(), "openai-job.json");
-        String jobId = existingJob(jobFile);
+        byte[] jsonl;
+        try {
+            jsonl = Fs.readBytes(in.allOpenAiUri(), conf);
+        } catch (IOException e) {
+            throw new TuningException("cannot read pairs " + in.allOpenAiUri(), e);
+        }
+        String pairsHash = sha256(jsonl);
+        String jobId = existingJob(jobFile, pairsHash);
         if (jobId == null) {
-            byte[] jsonl;
-            try {
-                jsonl = Fs.readBytes(in.allOpenAiUri(), conf);
-            } catch (IOException e) {
-                throw new TuningException("cannot read pairs " + in.allOpenAiUri(), e);
-            }
             JsonNode file = http.postFile(base + "/files", "file", "kka-pairs-" + in.iteration() + ".jsonl", jsonl,
                     "purpose", "fine-tune");
             String fileId = file.path("id").asText(null);
@@ -80,28 +84,62 @@ public final class OpenAiDpoTuner implements Tuner {
             ObjectNode method = body.putObject("method");
             method.put("type", "dpo");
             method.putObject("dpo").putObject("hyperparameters").put("beta", cfg.beta());
-            JsonNode job = http.post(base + "/fine_tuning/jobs", body);
+            JsonNode job = http.post(base + "/fine_tuning/jobs", body, JsonHttp.Repeat.ONLY_IF_NOT_RECEIVED);
             jobId = job.path("id").asText(null);
             if (jobId == null) {
                 throw new TuningException("POST " + base + "/fine_tuning/jobs returned no job id");
             }
-            Fs.writeString(jobFile, "{\"id\":\"" + jobId + "\",\"training_file\":\"" + fileId + "\"}\n", conf);
+            ObjectNode record = JsonHttp.json().createObjectNode().put("id", jobId).put("training_file", fileId)
+                    .put("pairs_sha256", pairsHash);
+            Fs.writeString(jobFile, record.toString() + "\n", conf);
             LOG.info("iteration {}: fine-tuning job {} created on {} (pairs of iterations 0..{}, {} new; beta {})",
                     in.iteration(), jobId, in.base().ref(), in.iteration(), in.pairs().size(), cfg.beta());
         } else {
             LOG.info("iteration {}: resuming fine-tuning job {}", in.iteration(), jobId);
         }
-        return ModelRef.name(await(base, jobId));
+        try {
+            return ModelRef.name(await(base, jobId));
+        } catch (JobEnded e) {
+            // a failed or cancelled job is never polled again: the next attempt creates a new one
+            Fs.commit(jobFile, Fs.child(in.workDir(), "openai-job." + jobId + ".ended.json"), true, conf);
+            throw e;
+        }
     }
 
-    private String existingJob(String jobFile) {
+    /** @return the recorded job, if it was created for exactly these pairs */
+    private String existingJob(String jobFile, String pairsHash) {
         if (!Fs.exists(jobFile, conf)) {
             return null;
         }
+        JsonNode job;
         try {
-            return JsonHttp.json().readTree(Fs.readString(jobFile, conf)).path("id").asText(null);
+            job = JsonHttp.json().readTree(Fs.readString(jobFile, conf));
         } catch (IOException e) {
             throw new TuningException("cannot read " + jobFile, e);
+        }
+        String id = job.path("id").asText(null);
+        if (!pairsHash.equals(job.path("pairs_sha256").asText(""))) {
+            LOG.warn("{}: job {} was created for other pairs; creating a new job for these", jobFile, id);
+            return null;
+        }
+        return id;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A job that reached failed or cancelled. */
+    static final class JobEnded extends TuningException {
+        private static final long serialVersionUID = 1L;
+
+        JobEnded(String message) {
+            super(message);
         }
     }
 
@@ -120,8 +158,8 @@ public final class OpenAiDpoTuner implements Tuner {
                     LOG.info("fine-tuning job {} succeeded: {}", jobId, model);
                     return model;
                 }
-                String why = job.path("error").path("message").asText("");
-                throw new TuningException("fine-tuning job " + jobId + " " + status + (why.isEmpty() ? "" : ": " + why));
+                String why = http.redact(job.path("error").path("message").asText(""));
+                throw new JobEnded("fine-tuning job " + jobId + " " + status + (why.isEmpty() ? "" : ": " + why));
             }
             if (waitedMs >= cfg.timeoutS() * 1000) {
                 throw new TuningException("fine-tuning job " + jobId + " still '" + status + "' after "

@@ -1,7 +1,7 @@
 package io.kka.loop;
 
 /** A tuning job failed, was cancelled, timed out or could not be started; the message says which and why. */
-public final class TuningException extends RuntimeException {
+public class TuningException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** @param message what failed */

@@ -26,6 +26,10 @@ final class FakeTuningServer implements AutoCloseable {
     /** statuses returned by successive polls; the last one repeats */
     final Deque<String> statuses = new ConcurrentLinkedDeque<>();
     volatile String errorMessage = "";
+    /** statuses the next uploads, job creations and polls get instead of an answer (429s carry Retry-After: 2) */
+    final Deque<Integer> uploadFaults = new ConcurrentLinkedDeque<>();
+    final Deque<Integer> createFaults = new ConcurrentLinkedDeque<>();
+    final Deque<Integer> pollFaults = new ConcurrentLinkedDeque<>();
     volatile int jobsCreated;
 
     FakeTuningServer(String... statusSequence) throws IOException {
@@ -47,6 +51,20 @@ final class FakeTuningServer implements AutoCloseable {
         authHeaders.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
         String out;
         int code = 200;
+        boolean create = path.equals("/v1/fine_tuning/jobs") && ex.getRequestMethod().equals("POST");
+        Deque<Integer> faults = path.equals("/v1/files") ? uploadFaults : create ? createFaults
+                : path.startsWith("/v1/fine_tuning/jobs/") ? pollFaults : null;
+        Integer fault = faults == null ? null : faults.pollFirst();
+        if (fault != null) {
+            if (fault == 429) {
+                ex.getResponseHeaders().set("Retry-After", "2");
+            }
+            byte[] b = "{\"error\":{\"message\":\"transient\"}}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(fault, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+            return;
+        }
         if (path.equals("/v1/files")) {
             out = "{\"id\":\"file-abc\",\"object\":\"file\",\"purpose\":\"fine-tune\"}";
         } else if (path.equals("/v1/fine_tuning/jobs") && ex.getRequestMethod().equals("POST")) {

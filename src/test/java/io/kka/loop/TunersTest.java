@@ -110,6 +110,49 @@ class TunersTest {
     }
 
     @Test
+    void uploadsAndPollsAreRetriedHonouringRetryAfterButJobCreationIsNotRepeatedBlindly(@TempDir Path dir)
+            throws Exception {
+        try (FakeTuningServer fake = new FakeTuningServer("running", "succeeded")) {
+            fake.uploadFaults.addAll(List.of(503, 429));
+            fake.createFaults.add(429);
+            fake.pollFaults.add(502);
+            List<Long> sleeps = new ArrayList<>();
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), "sk-test-123", sleeps::add);
+            assertEquals(ModelRef.name("ft:base:kka-it0:xyz"), t.tune(input(dir.resolve("a"))));
+            assertEquals(1, fake.jobsCreated);
+            // upload: 503 (backoff 1 s), 429 (Retry-After 2 s); create: 429 (2 s); poll: 502 (1 s), then the poll wait
+            assertEquals(List.of(1000L, 2000L, 2000L, 1000L, 1000L), sleeps);
+        }
+        try (FakeTuningServer fake = new FakeTuningServer("succeeded")) {
+            fake.createFaults.add(500);
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), "sk-test-123", ms -> { });
+            TuningException e = assertThrows(TuningException.class, () -> t.tune(input(dir.resolve("b"))));
+            assertEquals("POST " + fake.base() + "/fine_tuning/jobs returned HTTP 500: transient", e.getMessage());
+            assertEquals(1, fake.requests.stream().filter("POST /v1/fine_tuning/jobs"::equals).count(),
+                    "a 500 may have created the job: not repeated");
+        }
+    }
+
+    @Test
+    void aResumeWithOtherPairsOrAfterAFailedJobStartsANewJob(@TempDir Path dir) throws Exception {
+        try (FakeTuningServer fake = new FakeTuningServer("failed", "succeeded")) {
+            fake.errorMessage = "invalid key sk-test-123 in request";
+            OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),
+                    7, new Configuration(), "sk-test-123", ms -> { });
+            TuningException e = assertThrows(TuningException.class, () -> t.tune(input(dir)));
+            assertEquals("fine-tuning job ftjob-1 failed: invalid key *** in request", e.getMessage());
+            assertEquals(ModelRef.name("ft:base:kka-it0:xyz"), t.tune(input(dir)), "the failed job is not reused");
+            assertEquals(2, fake.jobsCreated);
+            t.tune(input(dir));
+            assertEquals(2, fake.jobsCreated, "same pairs: the recorded job is polled");
+            t.tune(input(dir, 1, ModelRef.name("gpt-4.1-mini-2025-04-14")));
+            assertEquals(3, fake.jobsCreated, "other pairs: a new job");
+        }
+    }
+
+    @Test
     void jobThatNeverEndsTimesOut(@TempDir Path dir) throws Exception {
         try (FakeTuningServer fake = new FakeTuningServer("running")) {
             OpenAiDpoTuner t = new OpenAiDpoTuner(cfg(TuningConfig.TuningProvider.OPENAI, fake.base(), null, null),

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
 import io.kka.config.RepresentativesConfig;
 import io.kka.config.TuningConfig;
+import io.kka.data.InvalidInputException;
 import io.kka.data.SplitHash;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
+import io.kka.store.RunLease;
+import java.util.Locale;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +75,29 @@ public final class KkaLoop {
      * @return the run metrics (metrics.json), complete when the final detector has been evaluated
      */
     public ObjectNode run(SparkSession spark, boolean resume, int untilIteration) {
+        refuseSpeculation(cfg, spark.sparkContext().getConf());
+        try (RunLease lease = RunLease.acquire(layout.root(), spark.sparkContext().hadoopConfiguration(),
+                cfg.run().leaseTtlS())) {
+            return run(spark, resume, untilIteration, lease);
+        }
+    }
+
+    /**
+     * Speculative tasks would send every paid endpoint request of a straggling partition twice; the embedded
+     * stand-ins are free and deterministic, so only HTTP providers refuse it.
+     */
+    static void refuseSpeculation(JobConfig cfg, org.apache.spark.SparkConf conf) {
+        boolean http = cfg.llm().provider() != io.kka.config.LlmConfig.LlmProvider.EMBEDDED
+                || cfg.images().provider() != io.kka.config.ImageGenConfig.ImageProvider.EMBEDDED;
+        if (http && conf.getBoolean("spark.speculation", false)) {
+            throw new InvalidInputException("spark.speculation=true would send the paid endpoint requests of slow"
+                    + " partitions twice (llm.provider " + cfg.llm().provider().name().toLowerCase(Locale.ROOT)
+                    + ", images.provider " + cfg.images().provider().name().toLowerCase(Locale.ROOT) + "); set"
+                    + " spark.speculation=false for KKA runs");
+        }
+    }
+
+    private ObjectNode run(SparkSession spark, boolean resume, int untilIteration, RunLease lease) {
         Provenance prov = Provenance.of(cfg, spark.version());
         Checkpoints checkpoints = Checkpoints.of(layout, spark.sparkContext().hadoopConfiguration());
         int first = checkpoints.begin(cfg, prov, resume);
@@ -83,10 +109,12 @@ public final class KkaLoop {
         }
         for (int t = first; t <= last; t++) {
             ObjectNode record = iteration(spark, in, t, checkpoints);
+            lease.check();
             checkpoints.commit(t, record, prov);
         }
         boolean done = checkpoints.lastComplete() >= cfg.run().iterations();
         ObjectNode finalMetrics = done ? FinalStep.run(spark, stages, layout, in, cfg.run().iterations()) : null;
+        lease.check();
         return RunMetrics.write(spark, layout, prov, checkpoints.lastComplete(), finalMetrics);
     }
 

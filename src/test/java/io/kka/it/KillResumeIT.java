@@ -42,7 +42,8 @@ class KillResumeIT {
 
     private static Path config(Path dir, Path data, FakeEndpointServer fake, Path run) throws IOException {
         String yaml = String.join("\n",
-                "run: {name: kill-resume-it, dir: '" + run + "', seed: 7, iterations: 2, mode: replace}",
+                "run: {name: kill-resume-it, dir: '" + run + "', seed: 7, iterations: 2, mode: replace,"
+                        + " lease_ttl_s: 3}",
                 "data: {dataset: fashion-mnist, path: '" + data + "'}",
                 "task: {normal_classes: [Trouser], val_fraction: 0.3}",
                 "evaluator: {epochs: 2, batch_size_per_worker: 32, workers: 2}",
@@ -132,6 +133,10 @@ class KillResumeIT {
             // API has no seed: equal prompts of different rows are two intended calls there)
             assertEquals(0, b.keysChargedTwice(), "a paid reply was requested twice: " + repeats(b));
             assertTrue(hitsBeforeResume > 0);
+            // the killed driver's lease stood still for a TTL, so the resumed driver took it over
+            assertTrue(Files.readString(logs.resolve("resumed.log")).contains("taking over the lease of a driver"
+                    + " that stopped heartbeating"), "the resumed driver took over the dead driver's lease");
+            assertFalse(Files.exists(runB.resolve("_lease.json")), "the lease is released at the end");
 
             // the same decisions in every iteration, and every number equal to a stated relative tolerance: the
             // evaluator's float32 reductions may change order with thread timing on a loaded machine

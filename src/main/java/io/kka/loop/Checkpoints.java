@@ -20,15 +20,20 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * One checkpoint per iteration. Iteration t is written into {@code iterations/NNN.partial} and committed by
- * renaming it to {@code iterations/NNN} (atomic on local file systems and HDFS); the committed directories are
- * the source of truth, and {@code state.json} is a summary rewritten after each commit. A partial directory
+ * One checkpoint per iteration. Iteration t is written into {@code iterations/NNN.partial}, renamed to
+ * {@code iterations/NNN}, and only then marked committed by a last, single-object write,
+ * {@code iterations/NNN/_COMMITTED}. The rename is atomic on local file systems and HDFS but is copy-then-delete on
+ * S3 (s3a), so a directory {@code NNN} alone proves nothing: a driver killed mid-copy leaves a half-copied one. The
+ * marker is the proof, and {@link #lastComplete()} ignores unmarked directories (a run written before markers existed
+ * is read through its {@code state.json}, which was rewritten only after each complete commit). A partial directory
  * survives a crash so that its tuning-job id can be reused on resume.
  */
 public final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
     private static final Pattern COMMITTED = Pattern.compile("\\d{3}");
+    /** The marker written last into a committed iteration directory. */
+    public static final String MARKER = "_COMMITTED";
 
     private final RunLayout layout;
     private final Configuration conf;
@@ -59,12 +64,14 @@ public final class Checkpoints {
      */
     public int begin(JobConfig cfg, Provenance prov, boolean resume) {
         int last = lastComplete();
-        boolean started = Fs.exists(layout.config(), conf);
+        // config.yaml is rewritten at every start (not atomically on object stores): any trace of a run counts
+        boolean started = Fs.exists(layout.config(), conf) || Fs.exists(layout.state(), conf)
+                || Fs.exists(layout.path("iterations"), conf);
         if (started && !resume) {
             throw new InvalidInputException("run.dir " + layout.root() + " already holds a run (last complete"
                     + " iteration " + last + "); use --resume to continue it, or choose a new run.dir");
         }
-        if (started) {
+        if (started && Fs.exists(layout.config(), conf)) {
             JobConfig before;
             try {
                 before = ConfigLoader.parse(Fs.readString(layout.config(), conf), layout.config(), List.of());
@@ -89,17 +96,39 @@ public final class Checkpoints {
             if (!fs.exists(dir)) {
                 return -1;
             }
+            int legacy = legacyLastComplete();
             int last = -1;
             for (FileStatus s : fs.listStatus(dir)) {
                 String name = s.getPath().getName();
                 if (s.isDirectory() && COMMITTED.matcher(name).matches()) {
-                    last = Math.max(last, Integer.parseInt(name));
+                    int t = Integer.parseInt(name);
+                    if (fs.exists(new Path(s.getPath(), MARKER)) || t <= legacy) {
+                        last = Math.max(last, t);
+                    }
                 }
             }
             return last;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+    }
+
+    /**
+     * @return for a run directory written before commit markers (no iteration holds one), the last complete iteration
+     *         its state.json records; else -1
+     */
+    private int legacyLastComplete() throws IOException {
+        Path dir = new Path(layout.path("iterations"));
+        FileSystem fs = dir.getFileSystem(conf);
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (s.isDirectory() && fs.exists(new Path(s.getPath(), MARKER))) {
+                return -1;
+            }
+        }
+        if (!Fs.exists(layout.state(), conf)) {
+            return -1;
+        }
+        return JSON.readTree(Fs.readString(layout.state(), conf)).path("last_complete_iteration").asInt(-1);
     }
 
     /** @return the working directory of iteration t (created if missing; kept across a crash) */
@@ -125,6 +154,8 @@ public final class Checkpoints {
         String work = workDir(t);
         Fs.writeString(Fs.child(work, "iteration.json"), record.toPrettyString() + "\n", conf);
         Fs.commit(work, layout.iteration(t), true, conf);
+        // last: one object, written whole or not at all, also where the rename above was a copy
+        Fs.writeString(Fs.child(layout.iteration(t), MARKER), "iteration " + t + "\n", conf);
         ObjectNode state = JSON.createObjectNode();
         state.put("version", 1);
         state.put("run_dir", layout.root());

@@ -1,0 +1,57 @@
+package io.kka.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kka.config.JobConfig;
+import io.kka.data.InvalidInputException;
+import io.kka.store.RunLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@link Checkpoints}: what counts as committed when a rename is a copy (object stores). */
+class CheckpointsTest {
+    private static final Configuration CONF = new Configuration();
+
+    private static Checkpoints at(Path run) {
+        return Checkpoints.of(new RunLayout(run.toString()), CONF);
+    }
+
+    @Test
+    void onlyMarkedIterationsAreCommitted(@TempDir Path run) throws Exception {
+        Files.createDirectories(run.resolve("iterations/000"));
+        Files.writeString(run.resolve("iterations/000/" + Checkpoints.MARKER), "iteration 0\n");
+        // iteration 1 half-copied by an s3a rename that a killed driver never finished: no marker
+        Files.createDirectories(run.resolve("iterations/001/evaluator"));
+        Files.writeString(run.resolve("iterations/001/iteration.json"), "{}\n");
+        Files.writeString(run.resolve("state.json"), "{\"last_complete_iteration\": 0}\n");
+        assertEquals(0, at(run).lastComplete());
+        Files.writeString(run.resolve("iterations/001/" + Checkpoints.MARKER), "iteration 1\n");
+        assertEquals(1, at(run).lastComplete());
+    }
+
+    @Test
+    void aRunWrittenBeforeMarkersIsReadThroughItsState(@TempDir Path run) throws Exception {
+        Files.createDirectories(run.resolve("iterations/000"));
+        Files.createDirectories(run.resolve("iterations/001"));
+        Files.createDirectories(run.resolve("iterations/002"));
+        Files.writeString(run.resolve("state.json"), "{\"last_complete_iteration\": 1}\n");
+        assertEquals(1, at(run).lastComplete(), "002 appeared after the last state.json: not trusted");
+    }
+
+    @Test
+    void aRunIsStartedByAnyTraceNotOnlyItsConfig(@TempDir Path run) throws Exception {
+        Files.createDirectories(run.resolve("iterations/000"));
+        Files.writeString(run.resolve("iterations/000/" + Checkpoints.MARKER), "iteration 0\n");
+        JobConfig cfg = JobConfig.defaults();
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> at(run).begin(cfg, Provenance.of(cfg, "test"), false));
+        assertTrue(e.getMessage().startsWith("run.dir " + run + " already holds a run (last complete iteration 0)"),
+                e.getMessage());
+        assertEquals(1, at(run).begin(cfg, Provenance.of(cfg, "test"), true), "--resume continues after it");
+    }
+}

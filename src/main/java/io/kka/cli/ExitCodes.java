@@ -26,6 +26,12 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
             cmd.getErr().println("kka: error: " + root.getMessage());
             return BAD_INPUT;
         }
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof io.kka.loop.StageFailedException sf) {
+                cmd.getErr().println("kka: stage failed: " + sf.getMessage());
+                return FAILURE;
+            }
+        }
         LOG.error("kka {} failed", cmd.getCommandName(), ex);
         cmd.getErr().println("kka: failed: " + ex);
         return FAILURE;

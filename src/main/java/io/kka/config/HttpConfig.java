@@ -22,6 +22,10 @@ package io.kka.config;
  * @param allowInsecureHttp send the API key over plain http:// to a non-loopback host, default false
  * @param maxResponseBytes  the largest response body read, bytes, default 64 MiB; a longer one (declared or
  *                          streamed) is cut off and fails the row without a retry
+ * @param maxErrorFraction  the stage's error budget: more error rows than this fraction fails the iteration before
+ *                          it is committed, default 0.5
+ * @param circuitBreakerFailures after this many consecutive failed rows in a partition the remaining rows fail
+ *                          without a request, default 10 (0: never); 401, 403 and insufficient_quota trip it at once
  */
 public record HttpConfig(
         @Doc("requests in flight per executor (shared by its tasks)") int concurrency,
@@ -44,7 +48,13 @@ public record HttpConfig(
         @Doc("allow sending the API key over plain http:// to a host that is not loopback (a config error"
                 + " otherwise; loopback http and https are always allowed)") boolean allowInsecureHttp,
         @Doc("largest response body read, bytes; a longer one (by Content-Length or as it streams) is cut off,"
-                + " never held in memory, and fails the row without a retry") long maxResponseBytes)
+                + " never held in memory, and fails the row without a retry") long maxResponseBytes,
+        @Doc("error budget of the stage: if more than this fraction of its rows are error rows, the iteration fails"
+                + " before it is committed (exit 1, nothing written), instead of training on what little came back")
+        double maxErrorFraction,
+        @Doc("circuit breaker: after this many consecutive failed rows in a partition, its remaining rows fail"
+                + " without a request (0: never); HTTP 401, 403 and insufficient_quota trip it at once")
+        int circuitBreakerFailures)
         implements java.io.Serializable {
 
     /** Validates. */
@@ -60,6 +70,10 @@ public record HttpConfig(
         Check.atLeast("retry_after_max_s", retryAfterMaxS, 0.0);
         Check.atLeast("deadline_s", deadlineS, 0.0);
         Check.atLeast("max_response_bytes", maxResponseBytes, 1024L);
+        if (!(maxErrorFraction >= 0 && maxErrorFraction <= 1)) {
+            throw new ConfigException("max_error_fraction", "must be in [0, 1]", String.valueOf(maxErrorFraction));
+        }
+        Check.atLeast("circuit_breaker_failures", circuitBreakerFailures, 0);
     }
 
     /** The default of {@code max_response_bytes}: 64 MiB, room for several 1024×1024 PNGs in base64. */
@@ -84,7 +98,8 @@ public record HttpConfig(
             double connectTimeoutS, int maxRetries, long backoffInitialMs, long backoffMaxMs, double retryAfterMaxS,
             double deadlineS, boolean cache) {
         this(concurrency, requestsPerMinute, tokensPerMinute, timeoutS, connectTimeoutS, maxRetries,
-                backoffInitialMs, backoffMaxMs, retryAfterMaxS, deadlineS, cache, false, DEFAULT_MAX_RESPONSE_BYTES);
+                backoffInitialMs, backoffMaxMs, retryAfterMaxS, deadlineS, cache, false, DEFAULT_MAX_RESPONSE_BYTES,
+                0.5, 10);
     }
 
     /**
@@ -108,6 +123,7 @@ public record HttpConfig(
 
     /** @return defaults */
     public static HttpConfig defaults() {
-        return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true, false, DEFAULT_MAX_RESPONSE_BYTES);
+        return new HttpConfig(8, 0, 0, 120, 10, 6, 500, 60_000, 300, 0, true, false, DEFAULT_MAX_RESPONSE_BYTES, 0.5,
+                10);
     }
 }

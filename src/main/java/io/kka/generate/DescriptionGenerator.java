@@ -27,4 +27,12 @@ public interface DescriptionGenerator {
     default java.util.Map<String, Long> counters() {
         return java.util.Map.of();
     }
+
+    /**
+     * @return the stage's error budget ({@code llm.http.max_error_fraction}) where error rows mean an endpoint failed;
+     *         empty for the embedded stand-ins, whose error rows are expected content misses
+     */
+    default java.util.OptionalDouble errorBudget() {
+        return java.util.OptionalDouble.empty();
+    }
 }

@@ -18,4 +18,12 @@ public interface ImageRenderer {
 
     /** @return the model name recorded in provenance */
     String modelName();
+
+    /**
+     * @return the stage's error budget ({@code images.http.max_error_fraction}) where error rows mean an endpoint failed;
+     *         empty for the embedded stand-ins, whose error rows are expected content misses
+     */
+    default java.util.OptionalDouble errorBudget() {
+        return java.util.OptionalDouble.empty();
+    }
 }

@@ -51,6 +51,12 @@ final class GenerateStep {
         counts.put("description_errors", descErrors);
         counts.put("images", generated.filter(col(Columns.IMAGE).isNotNull()).count());
         counts.put("image_errors", Math.max(0, allErrors - descErrors));
+        // the error budgets, checked before anything of this iteration is committed
+        long descRows = descriptions.count();
+        budget("describe", "llm", describer.errorBudget(), descErrors, descRows, descriptions, t);
+        budget("render", "images", renderer.errorBudget(), Math.max(0, allErrors - descErrors),
+                generated.count() - descErrors, generated.filter(col(Columns.ERROR).isNotNull()
+                        .and(col(Columns.ERROR).getField("stage").equalTo("render"))), t);
         ObjectNode usage = Metrics.emptyUsage();
         Metrics.addUsage(usage, descriptions);
         Metrics.addUsage(usage, generated);
@@ -62,6 +68,23 @@ final class GenerateStep {
             examples.add(r.getString(0));
         }
         return new Output(prompts, descriptions, generated, counts, usage, List.copyOf(examples));
+    }
+
+    /**
+     * Fails the iteration when a stage's error rows exceed its budget: an unresolvable key, a 401 or an exhausted
+     * quota would otherwise commit an iteration trained on (almost) nothing, which a resume never redoes.
+     */
+    static void budget(String stage, String key, java.util.OptionalDouble budget, long errors, long rows,
+            Dataset<Row> errorRows, int t) {
+        if (budget.isEmpty() || rows == 0 || errors <= budget.getAsDouble() * rows) {
+            return;
+        }
+        Row first = errorRows.filter(col("error").isNotNull()).select(col("error").getField("message"))
+                .takeAsList(1).stream().findFirst().orElse(null);
+        throw new StageFailedException(String.format(java.util.Locale.ROOT, "iteration %d, %s: %d of %d rows failed"
+                + " (%.0f%%, over %s.http.max_error_fraction %.2f); nothing of this iteration is committed; first"
+                + " error: %s", t, stage, errors, rows, 100.0 * errors / rows, key, budget.getAsDouble(),
+                first == null ? "?" : first.getString(0)));
     }
 
     /** Writes a frame to Parquet (replacing a leftover of a crashed attempt) and returns the written table. */

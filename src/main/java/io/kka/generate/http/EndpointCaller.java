@@ -17,6 +17,9 @@ public final class EndpointCaller {
     private final ReplyCheck check;
     private final HttpAttempt http;
     private final Deadline deadline;
+    private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String open;
 
     private EndpointCaller(Endpoint endpoint, ReplyCheck check, ResponseCache cache, Deadline deadline,
             SecretRef.Secret secret) {
@@ -51,6 +54,45 @@ public final class EndpointCaller {
         if (hit != null) {
             return hit;
         }
+        String circuit = open;
+        if (circuit != null) {
+            return new CallResult(null, new CallError(endpoint.kind().stage(), null, circuit, 0), 0, 0, false);
+        }
+        CallResult r = attempt(req);
+        trip(r);
+        return r;
+    }
+
+    /**
+     * The circuit breaker: a key or quota rejection (401, 403, insufficient_quota) opens it at once, since every
+     * other row would get the same answer; {@code http.circuit_breaker_failures} consecutive failed rows open it too.
+     * Once open, the partition's remaining rows fail without a request, naming why.
+     */
+    private void trip(CallResult r) {
+        if (r.ok()) {
+            consecutiveFailures.set(0);
+            return;
+        }
+        CallError e = r.error();
+        Integer status = e.status();
+        boolean quota = quotaExhausted(e.message());
+        if (status != null && (status == 401 || status == 403) || quota) {
+            open = "not sent: " + endpoint.label() + " at " + endpoint.baseUrl() + " rejected the "
+                    + (quota ? "quota" : "API key") + " (" + e.message() + "); every row would get the same answer";
+            return;
+        }
+        int limit = endpoint.http().circuitBreakerFailures();
+        if (limit > 0 && consecutiveFailures.incrementAndGet() >= limit && open == null) {
+            open = "not sent: circuit open after " + limit + " consecutive failed rows of " + endpoint.label()
+                    + " at " + endpoint.baseUrl() + " (http.circuit_breaker_failures; last: " + e.message() + ")";
+        }
+    }
+
+    private static boolean quotaExhausted(String message) {
+        return message.contains("insufficient_quota") || message.contains("exceeded your current quota");
+    }
+
+    private CallResult attempt(CallRequest req) {
         int attempts = 0;
         HttpAttempt.Outcome last = null;
         while (true) {
@@ -139,6 +181,9 @@ public final class EndpointCaller {
     private String retryVerdict(HttpAttempt.Outcome out, int attempts) {
         if (!out.retryable()) {
             return "";
+        }
+        if (out.status() == 429 && quotaExhausted(out.message())) {
+            return "quota exhausted (insufficient_quota); not retried";
         }
         if (out.retryAfterMs().isPresent() && policy.tooLong(out.retryAfterMs().get())) {
             return "Retry-After of " + out.retryAfterMs().get() / 1000 + " s exceeds http.retry_after_max_s;"

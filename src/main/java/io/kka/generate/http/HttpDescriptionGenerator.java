@@ -84,6 +84,11 @@ public final class HttpDescriptionGenerator implements DescriptionGenerator {
         return llm.model();
     }
 
+    @Override
+    public java.util.OptionalDouble errorBudget() {
+        return java.util.OptionalDouble.of(llm.http().maxErrorFraction());
+    }
+
     /** @return this stage's usage counters */
     public StageMeter meter() {
         return meter;

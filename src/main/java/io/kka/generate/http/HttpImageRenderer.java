@@ -91,6 +91,11 @@ public final class HttpImageRenderer implements ImageRenderer {
         return cfg.model();
     }
 
+    @Override
+    public java.util.OptionalDouble errorBudget() {
+        return java.util.OptionalDouble.of(cfg.http().maxErrorFraction());
+    }
+
     /** @return this stage's usage counters */
     public StageMeter meter() {
         return meter;

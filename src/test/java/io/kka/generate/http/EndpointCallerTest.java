@@ -88,6 +88,59 @@ class EndpointCallerTest {
     }
 
     @Test
+    void aRejectedKeyOrQuotaOpensTheCircuitAtOnce() throws Exception {
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.none())
+                .withApiKey("sk-right"))) {
+            Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai",
+                    http(5, 3, 0));
+            ChatProtocol chat = new ChatProtocol(LLM);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, Deadline.none(), null);
+            CallResult first = caller.call(CallRequest.of(e, "p1", chat.body(null, "a", 1L), 1L, 10));
+            assertEquals(401, first.error().status());
+            assertEquals(1, first.attempts(), "a 401 is not retried");
+            CallResult second = caller.call(CallRequest.of(e, "p2", chat.body(null, "b", 2L), 2L, 10));
+            assertEquals(0, second.attempts());
+            assertTrue(second.error().message().startsWith("not sent: " + e.label() + " at " + s.openAiBaseUrl()
+                    + " rejected the API key (HTTP 401: "), second.error().message());
+            assertEquals(1, s.hits(), "the second row made no request");
+        }
+        FaultMix quota = FaultMix.none().withScript(Fault.QUOTA, Fault.QUOTA);
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(quota))) {
+            Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai",
+                    http(5, 3, 0));
+            ChatProtocol chat = new ChatProtocol(LLM);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, Deadline.none(), null);
+            CallResult first = caller.call(CallRequest.of(e, "p1", chat.body(null, "a", 1L), 1L, 10));
+            assertEquals("quota exhausted (insufficient_quota); not retried; last: HTTP 429: You exceeded your"
+                    + " current quota, please check your plan and billing details.", first.error().message());
+            CallResult second = caller.call(CallRequest.of(e, "p2", chat.body(null, "b", 2L), 2L, 10));
+            assertTrue(second.error().message().contains(" rejected the quota ("), second.error().message());
+            assertEquals(1, s.hits());
+        }
+    }
+
+    @Test
+    void consecutiveFailuresOpenTheCircuit() throws Exception {
+        FaultMix down = new FaultMix(0, 0, 1, 1.0, 0, 0, 0, 0, 0, 1, List.of());
+        try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(down))) {
+            HttpConfig http = new HttpConfig(4, 0, 0, 5, 5, 0, 20, 200, 300, 0, false, false,
+                    HttpConfig.DEFAULT_MAX_RESPONSE_BYTES, 0.5, 3);
+            Endpoint e = new Endpoint(EndpointKind.CHAT, s.openAiBaseUrl(), "fake-llm", null, "openai", http);
+            ChatProtocol chat = new ChatProtocol(LLM);
+            EndpointCaller caller = EndpointCaller.open(e, chat, null, Deadline.none(), null);
+            for (int i = 0; i < 5; i++) {
+                CallResult r = caller.call(CallRequest.of(e, "p" + i, chat.body(null, "x" + i, i), i, 10));
+                assertEquals(i < 3 ? 1 : 0, r.attempts(), "row " + i);
+                if (i >= 3) {
+                    assertTrue(r.error().message().startsWith("not sent: circuit open after 3 consecutive failed"
+                            + " rows of " + e.label() + " at "), r.error().message());
+                }
+            }
+            assertEquals(3, s.hits());
+        }
+    }
+
+    @Test
     void badRequestIsNotRetried() throws Exception {
         FaultMix f = FaultMix.none().withScript(Fault.BAD_REQUEST, Fault.BAD_REQUEST, Fault.BAD_REQUEST);
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(f))) {

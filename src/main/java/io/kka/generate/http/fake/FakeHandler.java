@@ -77,6 +77,8 @@ final class FakeHandler implements HttpHandler {
             case RESET -> {
                 // closing the exchange without a response drops the connection
             }
+            case QUOTA -> send(ex, 429, FakeReplies.error("insufficient_quota", "You exceeded your current quota,"
+                    + " please check your plan and billing details."), null);
             case ERROR_200 -> send(ex, 200, FakeReplies.error("server_error", "The model is overloaded"), null);
             case CONTENT_FILTER -> send(ex, 200, ("{\"choices\": [{\"index\": 0, \"message\": {\"role\":"
                     + " \"assistant\", \"content\": null}, \"finish_reason\": \"content_filter\"}]}").getBytes(

@@ -83,6 +83,8 @@ public record FaultMix(long latencyMs, double p429, double retryAfterS, double p
         /** 200 whose body is an OpenAI-style {@code {"error": …}} object */
         ERROR_200,
         /** 200 whose only choice has null content and finish_reason content_filter (chat endpoint) */
-        CONTENT_FILTER
+        CONTENT_FILTER,
+        /** 429 insufficient_quota without Retry-After, as OpenAI answers an exhausted quota */
+        QUOTA
     }
 }

@@ -19,10 +19,11 @@ class RunLeaseTest {
     @Test
     void aSecondDriverBesideALiveOneIsRefusedAndTheLeaseIsReleasedAtTheEnd(@TempDir Path dir) throws Exception {
         String run = dir.resolve("run").toString();
-        try (RunLease first = RunLease.acquire(run, CONF, 0.3)) {
+        // a 2 s TTL: the holder's heartbeat (every 0.67 s) moves within it even on a loaded machine
+        try (RunLease first = RunLease.acquire(run, CONF, 2)) {
             assertTrue(Files.exists(dir.resolve("run/_lease.json")));
             InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> RunLease.acquire(run, CONF, 0.3));
+                    () -> RunLease.acquire(run, CONF, 2));
             assertTrue(e.getMessage().startsWith("run.dir " + run + " is in use by another driver (pid "
                     + ProcessHandle.current().pid() + " on "), e.getMessage());
             assertTrue(first.beats() > 0, "the holder kept heartbeating meanwhile");

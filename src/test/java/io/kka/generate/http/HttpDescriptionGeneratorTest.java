@@ -192,13 +192,14 @@ class HttpDescriptionGeneratorTest {
 
     @Test
     void theDeadlineIsCountedByEachPartitionFromItsStart() throws Exception {
-        // the stage is planned, then runs 1.5 s later (a busy scheduler, or an executor whose clock runs ahead of
-        // the driver's): a deadline fixed as a driver instant would have failed every row before the first call
+        // the stage is planned, then runs 4 s later (a busy scheduler, or an executor whose clock runs ahead of
+        // the driver's): a deadline fixed as a driver instant would have failed every row before the first call;
+        // 3 s leave a loaded machine ample time for four loopback calls
         try (FakeEndpointServer s = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.latency(5)))) {
             JobConfig cfg = HttpTestKit.config("llm.base_url=" + s.openAiBaseUrl(), "llm.prompts_per_iteration=4",
-                    "llm.http.deadline_s=1");
+                    "llm.http.deadline_s=3");
             Dataset<Row> planned = generator(cfg, null).describe(prompts(cfg));
-            Thread.sleep(1500);
+            Thread.sleep(4000);
             List<Row> out = planned.collectAsList();
             assertEquals(4, s.hits());
             assertTrue(out.stream().allMatch(r -> r.getAs("error") == null),

@@ -2,6 +2,7 @@ package io.kka.loop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kka.generate.http.Redaction;
 import io.kka.generate.http.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class JsonHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_ATTEMPTS = 6;
-    private static final int MAX_MESSAGE = 300;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
             .version(HttpClient.Version.HTTP_1_1).build();
     private final String bearer;
@@ -161,15 +161,8 @@ final class JsonHttp {
         return attempt == 1 ? "" : " (after " + attempt + " attempts)";
     }
 
-    /**
-     * @param message a server or transport message
-     * @return it on one line, at most 300 characters, without the bearer token
-     */
+    /** @return the message on one line, at most 300 characters, without the bearer token */
     String redact(String message) {
-        String m = message == null ? "" : message.replaceAll("[\\r\\n\\t]+", " ");
-        if (bearer != null && !bearer.isEmpty()) {
-            m = m.replace(bearer, "***");
-        }
-        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
+        return Redaction.line(message, bearer);
     }
 }

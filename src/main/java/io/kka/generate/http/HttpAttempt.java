@@ -24,7 +24,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class HttpAttempt {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_MESSAGE = 300;
     private final java.net.URI uri;
     private final HttpClient client;
     private final SecretRef.Secret secret;
@@ -145,11 +144,6 @@ final class HttpAttempt {
      * @return one line of at most 300 characters without the secret
      */
     String redact(String message) {
-        String m = message == null ? "" : message;
-        if (secret != null && !secret.reveal().isEmpty()) {
-            m = m.replace(secret.reveal(), "***");
-        }
-        m = m.replaceAll("\\s+", " ").strip();
-        return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE - 1) + "…";
+        return Redaction.line(message, secret == null ? null : secret.reveal());
     }
 }

@@ -30,6 +30,7 @@ public final class Kka implements Runnable {
      */
     public static int run(String... args) {
         LogOptions.defaults();
+        io.kka.detect.NativeBackend.configure();
         return new CommandLine(new Kka()).setExecutionExceptionHandler(new ExitCodes()).execute(args);
     }
 

@@ -31,7 +31,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Builds the bias-free LeNet-type encoders of Deep SAD and their autoencoders (Ruff et al. 2020 reference code):
  * no bias anywhere, batch norm without affine parameters (eps 1e-4), leaky ReLU 0.01, weights initialised as
- * PyTorch's default (uniform ±1/√fan_in).
+ * PyTorch's default (uniform ±1/√fan_in). Each batch norm carries the leaky ReLU after it as its activation
+ * (the same function as a separate activation layer, without its copy of the activations).
  * <ul>
  *   <li>lenet28 (Fashion-MNIST net, rep 64): 2 blocks conv5×5 16/32 → BN → LReLU → maxpool2, dense 128 → BN →
  *       LReLU, dense rep. Any side divisible by 4.</li>
@@ -69,6 +70,7 @@ public final class DeepSadNetworkFactory {
      * @throws ConfigException if the architecture cannot take this input shape
      */
     public static DeepSadNetworkFactory of(EvaluatorConfig cfg, int side, int channels, long seed) {
+        NativeBackend.configure();
         NetworkKind kind = cfg.network();
         if (kind == NetworkKind.AUTO) {
             kind = side == 28 ? NetworkKind.LENET28 : side == 32 ? NetworkKind.LENET32
@@ -133,8 +135,12 @@ public final class DeepSadNetworkFactory {
         return b.list();
     }
 
-    private static BatchNormalization bn() {
-        return new BatchNormalization.Builder().lockGammaBeta(true).eps(BN_EPS).build();
+    /**
+     * Batch norm without affine parameters, on oneDNN ({@link NonAffineBatchNorm}), with the leaky ReLU that follows
+     * it fused in (one layer, no copy).
+     */
+    private static BatchNormalization bnLrelu() {
+        return NonAffineBatchNorm.of(BN_EPS, new ActivationLReLU(LRELU));
     }
 
     private static ActivationLayer lrelu() {
@@ -155,14 +161,12 @@ public final class DeepSadNetworkFactory {
         int i = 0;
         for (int filters : blocks()) {
             lb.layer(i++, conv(filters, 2));
-            lb.layer(i++, bn());
-            lb.layer(i++, lrelu());
+            lb.layer(i++, bnLrelu());
             lb.layer(i++, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
         }
         if (hidden() > 0) {
             lb.layer(i++, dense(hidden()));
-            lb.layer(i++, bn());
-            lb.layer(i++, lrelu());
+            lb.layer(i++, bnLrelu());
         }
         if (loss == null) {
             lb.layer(i++, dense(repDim));
@@ -187,7 +191,7 @@ public final class DeepSadNetworkFactory {
 
     /** @return the number of layers of the Deep SAD network, all of which the autoencoder shares */
     public int encoderLayers() {
-        return blocks().size() * 4 + (hidden() > 0 ? 3 : 0) + 1;
+        return blocks().size() * 3 + (hidden() > 0 ? 2 : 0) + 1;
     }
 
     /**
@@ -208,8 +212,7 @@ public final class DeepSadNetworkFactory {
                         side + "x" + side);
             }
             lb.layer(i++, dense(128));
-            lb.layer(i++, bn());
-            lb.layer(i++, lrelu());
+            lb.layer(i++, bnLrelu());
             lb.inputPreProcessor(i, new FeedForwardToCnnPreProcessor(4, 4, 8));
             i = upConv(lb, i, 32, 2);
             i = upConv(lb, i, 16, 1);
@@ -223,8 +226,7 @@ public final class DeepSadNetworkFactory {
             lb.inputPreProcessor(i, new FeedForwardToCnnPreProcessor(4, 4, repDim / 16));
             lb.layer(i++, lrelu());
             lb.layer(i++, conv(128, 2));
-            lb.layer(i++, bn());
-            lb.layer(i++, lrelu());
+            lb.layer(i++, bnLrelu());
             i = upConv(lb, i, 64, 2);
             i = upConv(lb, i, 32, 2);
             lb.layer(i++, new Upsampling2D.Builder(2).build());
@@ -238,8 +240,7 @@ public final class DeepSadNetworkFactory {
     private static int upConv(ListBuilder lb, int i, int filters, int pad) {
         lb.layer(i++, new Upsampling2D.Builder(2).build());
         lb.layer(i++, conv(filters, pad));
-        lb.layer(i++, bn());
-        lb.layer(i++, lrelu());
+        lb.layer(i++, bnLrelu());
         return i;
     }
 

@@ -1,12 +1,17 @@
 package io.kka.spark;
 
+import io.kka.detect.NativeBackend;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The one place that builds the SparkSession. The master is never set in code: spark-submit or the launcher
  * ({@code -Dspark.master=...}) supplies it, so the same jar runs locally, on standalone, YARN and Kubernetes.
+ * Every session it creates carries {@link NativeBackendPlugin} in {@code spark.plugins}, so executors on any
+ * cluster manager enable DL4J's oneDNN paths before their first task.
  */
 public final class Sessions {
+    private static final String PLUGINS = "spark.plugins";
+
     private Sessions() {
     }
 
@@ -38,8 +43,24 @@ public final class Sessions {
         if (existing.isDefined()) {
             return new Handle(existing.get(), false);
         }
-        SparkSession spark = SparkSession.builder().appName(appName).getOrCreate();
+        NativeBackend.configure();
+        SparkSession spark = SparkSession.builder().appName(appName)
+                .config(PLUGINS, plugins(System.getProperty(PLUGINS, ""))).getOrCreate();
         return new Handle(spark, true);
+    }
+
+    /**
+     * @param configured the {@code spark.plugins} value already set (comma-separated, possibly empty)
+     * @return it with {@link NativeBackendPlugin} added once
+     */
+    static String plugins(String configured) {
+        String ours = NativeBackendPlugin.class.getName();
+        for (String p : configured.split(",")) {
+            if (p.trim().equals(ours)) {
+                return configured;
+            }
+        }
+        return configured.isBlank() ? ours : configured + "," + ours;
     }
 
     /**

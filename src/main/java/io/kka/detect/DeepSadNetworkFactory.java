@@ -31,8 +31,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Builds the bias-free LeNet-type encoders of Deep SAD and their autoencoders (Ruff et al. 2020 reference code):
  * no bias anywhere, batch norm without affine parameters (eps 1e-4), leaky ReLU 0.01, weights initialised as
- * PyTorch's default (uniform ±1/√fan_in). Each batch norm carries the leaky ReLU after it as its activation
- * (the same function as a separate activation layer, without its copy of the activations).
+ * PyTorch's default (uniform ±1/√fan_in).
  * <ul>
  *   <li>lenet28 (Fashion-MNIST net, rep 64): 2 blocks conv5×5 16/32 → BN → LReLU → maxpool2, dense 128 → BN →
  *       LReLU, dense rep. Any side divisible by 4.</li>
@@ -136,11 +135,11 @@ public final class DeepSadNetworkFactory {
     }
 
     /**
-     * Batch norm without affine parameters, on oneDNN ({@link NonAffineBatchNorm}), with the leaky ReLU that follows
-     * it fused in (one layer, no copy).
+     * Batch norm without affine parameters, on oneDNN ({@link NonAffineBatchNorm}). The leaky ReLU stays a layer of
+     * its own: DL4J M2's batch-norm layer accepts an activation in its configuration and never applies it.
      */
-    private static BatchNormalization bnLrelu() {
-        return NonAffineBatchNorm.of(BN_EPS, new ActivationLReLU(LRELU));
+    private static BatchNormalization bn() {
+        return NonAffineBatchNorm.of(BN_EPS);
     }
 
     private static ActivationLayer lrelu() {
@@ -161,12 +160,14 @@ public final class DeepSadNetworkFactory {
         int i = 0;
         for (int filters : blocks()) {
             lb.layer(i++, conv(filters, 2));
-            lb.layer(i++, bnLrelu());
+            lb.layer(i++, bn());
+            lb.layer(i++, lrelu());
             lb.layer(i++, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
         }
         if (hidden() > 0) {
             lb.layer(i++, dense(hidden()));
-            lb.layer(i++, bnLrelu());
+            lb.layer(i++, bn());
+            lb.layer(i++, lrelu());
         }
         if (loss == null) {
             lb.layer(i++, dense(repDim));
@@ -191,7 +192,7 @@ public final class DeepSadNetworkFactory {
 
     /** @return the number of layers of the Deep SAD network, all of which the autoencoder shares */
     public int encoderLayers() {
-        return blocks().size() * 3 + (hidden() > 0 ? 2 : 0) + 1;
+        return blocks().size() * 4 + (hidden() > 0 ? 3 : 0) + 1;
     }
 
     /**
@@ -212,7 +213,8 @@ public final class DeepSadNetworkFactory {
                         side + "x" + side);
             }
             lb.layer(i++, dense(128));
-            lb.layer(i++, bnLrelu());
+            lb.layer(i++, bn());
+            lb.layer(i++, lrelu());
             lb.inputPreProcessor(i, new FeedForwardToCnnPreProcessor(4, 4, 8));
             i = upConv(lb, i, 32, 2);
             i = upConv(lb, i, 16, 1);
@@ -226,7 +228,8 @@ public final class DeepSadNetworkFactory {
             lb.inputPreProcessor(i, new FeedForwardToCnnPreProcessor(4, 4, repDim / 16));
             lb.layer(i++, lrelu());
             lb.layer(i++, conv(128, 2));
-            lb.layer(i++, bnLrelu());
+            lb.layer(i++, bn());
+            lb.layer(i++, lrelu());
             i = upConv(lb, i, 64, 2);
             i = upConv(lb, i, 32, 2);
             lb.layer(i++, new Upsampling2D.Builder(2).build());
@@ -240,7 +243,8 @@ public final class DeepSadNetworkFactory {
     private static int upConv(ListBuilder lb, int i, int filters, int pad) {
         lb.layer(i++, new Upsampling2D.Builder(2).build());
         lb.layer(i++, conv(filters, pad));
-        lb.layer(i++, bnLrelu());
+        lb.layer(i++, bn());
+        lb.layer(i++, lrelu());
         return i;
     }
 

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,8 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * same running statistics, same JSON apart from its class name) whose runtime layer gets a helper that accepts locked
  * γ/β. {@code NativeBackendTest} checks outputs, gradients and running statistics against DL4J's own path.
  *
- * <p>Measured on the reference LeNet (1 thread, batch 128): training 805 → 1,106 samples/s, inference 3,760 → 9,600.
- * Without oneDNN (another backend, or helpers disabled) it is exactly DL4J's layer.
+ * <p>Without oneDNN (another backend, or helpers disabled) it is exactly DL4J's layer.
  */
 public class NonAffineBatchNorm extends BatchNormalization {
     private static final long serialVersionUID = 1L;
@@ -37,17 +35,15 @@ public class NonAffineBatchNorm extends BatchNormalization {
     }
 
     /**
-     * @param eps        the variance epsilon
-     * @param activation the activation applied after normalising (null: identity)
+     * No activation can be given: DL4J M2's batch-norm layer ignores its configured activation (its
+     * {@code activate} returns the normalised input), so a following {@code ActivationLayer} must do it.
+     *
+     * @param eps the variance epsilon
      * @return the layer configuration
      */
-    public static NonAffineBatchNorm of(double eps, IActivation activation) {
+    public static NonAffineBatchNorm of(double eps) {
         // DL4J's builder holds the defaults (decay, log-std running statistics, ...): take them all from it
-        BatchNormalization.Builder b = new BatchNormalization.Builder().lockGammaBeta(true).eps(eps);
-        if (activation != null) {
-            b.activation(activation);
-        }
-        BatchNormalization std = b.build();
+        BatchNormalization std = new BatchNormalization.Builder().lockGammaBeta(true).eps(eps).build();
         NonAffineBatchNorm bn = new NonAffineBatchNorm();
         bn.setDecay(std.getDecay());
         bn.setEps(std.getEps());

@@ -41,26 +41,31 @@ class DeepSadNetworkFactoryTest {
         assertEquals(NetworkKind.LENET28, fm.kind());
         MultiLayerNetwork net = deepSad(fm);
         assertEquals(List.of(16, 1, 5, 5), shape(net.paramTable().get("0_W")));
-        assertEquals(List.of(1568, 128), shape(net.paramTable().get("6_W")));
-        assertEquals(List.of(128, 64), shape(net.paramTable().get("8_W")));
+        assertEquals(List.of(1568, 128), shape(net.paramTable().get("8_W")));
+        assertEquals(List.of(128, 64), shape(net.paramTable().get("11_W")));
         for (String k : net.paramTable().keySet()) {
             // only weights and batch-norm running statistics: no bias, no gamma/beta
             assertTrue(k.endsWith("_W") || k.endsWith("_mean") || k.endsWith("_log10stdev"), k);
         }
-        assertEquals(9, fm.encoderLayers());
-        for (int i : new int[] {1, 4, 7}) { // batch norm, then the leaky ReLU fused into it
+        assertEquals(12, fm.encoderLayers());
+        INDArray probe = Nd4j.rand(DataType.FLOAT, 4, 784).subi(0.5);
+        for (int i : new int[] {1, 5, 9}) { // batch norm without γ/β, then a leaky ReLU that really applies
             var bn = (org.deeplearning4j.nn.conf.layers.BatchNormalization) net.getLayerWiseConfigurations()
                     .getConf(i).getLayer();
-            assertEquals(0.01, ((org.nd4j.linalg.activations.impl.ActivationLReLU) bn.getActivationFn()).getAlpha(),
-                    1e-12);
             assertTrue(bn.isLockGammaBeta());
+            // separate passes: DL4J's activation layer works in place on its input
+            INDArray normed = net.feedForwardToLayer(i, probe, false).get(i + 1).dup();
+            INDArray activated = net.feedForwardToLayer(i + 1, probe, false).get(i + 2);
+            INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.leakyRelu(normed.dup(), 0.01);
+            assertTrue(normed.minNumber().doubleValue() < 0, "some negative normalised values at layer " + i);
+            assertEquals(0.0, expected.sub(activated).amaxNumber().doubleValue(), 1e-6, "leaky ReLU after " + i);
         }
         assertEquals(64, net.output(Nd4j.rand(DataType.FLOAT, 3, 784), false).columns());
 
         DeepSadNetworkFactory cifar = DeepSadNetworkFactory.of(EvaluatorConfig.defaults(), 32, 3, 1);
         assertEquals(NetworkKind.LENET32, cifar.kind());
         MultiLayerNetwork c = deepSad(cifar);
-        assertEquals(List.of(2048, 128), shape(c.paramTable().get("9_W")));
+        assertEquals(List.of(2048, 128), shape(c.paramTable().get("12_W")));
         assertEquals(128, c.output(Nd4j.rand(DataType.FLOAT, 2, 3072), false).columns());
         assertFalse(c.paramTable().keySet().stream().anyMatch(k -> k.endsWith("_b")));
 

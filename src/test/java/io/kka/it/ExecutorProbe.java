@@ -28,7 +28,8 @@ import scala.runtime.AbstractFunction1;
  * Submitted by {@link StandaloneClusterIT} (from a small jar the test builds, next to the application jar): waits
  * for N executors, then runs a barrier stage of N tasks (all N must run at the same time, so on N one-core
  * executors each gets one) in which every task builds a seeded DL4J network and runs a forward pass on the
- * executor's nd4j-native backend. Prints one line for the driver's own forward pass and one per executor.
+ * executor's nd4j-native backend. Prints one line for the driver's own forward pass and one per executor, with
+ * whether the executor plugin enabled DL4J's layer helpers and which helper a convolution layer got there.
  */
 public final class ExecutorProbe {
     private ExecutorProbe() {
@@ -37,7 +38,8 @@ public final class ExecutorProbe {
     /** @param args the number of executors to expect */
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        SparkSession spark = SparkSession.builder().appName("kka-it executor probe").getOrCreate();
+        // through the application's own session factory, as every kka command: it adds NativeBackendPlugin
+        SparkSession spark = io.kka.spark.Sessions.open("kka-it executor probe").spark();
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             long deadline = System.currentTimeMillis() + 180_000;
@@ -72,6 +74,25 @@ public final class ExecutorProbe {
         return net.output(Nd4j.create(new double[][] {{0.1, -0.2, 0.3, 0.4}, {1, 0.5, -0.5, 0}})).data().asDouble();
     }
 
+    /** @return the simple class name of the helper DL4J gives a plain convolution layer here ("none" if none) */
+    static String convHelper() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nIn(1).nOut(2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(6, 6, 1)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        try {
+            java.lang.reflect.Field f = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class
+                    .getDeclaredField("helper");
+            f.setAccessible(true);
+            Object h = f.get(net.getLayer(0));
+            return h == null ? "none" : h.getClass().getSimpleName();
+        } catch (ReflectiveOperationException e) {
+            return "unknown";
+        }
+    }
+
     static String join(double[] v) {
         return Arrays.stream(v).mapToObj(d -> String.format(java.util.Locale.ROOT, "%.6f", d))
                 .collect(Collectors.joining(","));
@@ -88,9 +109,12 @@ public final class ExecutorProbe {
             ctx.barrier();
             boolean opens = ManagementFactory.getRuntimeMXBean().getInputArguments()
                     .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+            // read before this task touches any project class: only the executor plugin can have set it
+            String helpers = System.getProperty("org.eclipse.deeplearning4j.helpers.disable", "unset");
             String line = "executor=" + SparkEnv.get().executorId() + " pid=" + ProcessHandle.current().pid()
                     + " partition=" + ctx.partitionId() + " backend=" + Nd4j.getBackend().getClass().getName()
-                    + " addOpens=" + opens + " output=" + join(forward());
+                    + " addOpens=" + opens + " helpersDisabled=" + helpers + " conv=" + convHelper()
+                    + " output=" + join(forward());
             return JavaConverters.asScalaIterator(List.of(line).iterator());
         }
     }

@@ -196,7 +196,7 @@ class StandaloneClusterIT {
         String expected = d.group(1);
         assertNotEquals("0.000000,0.000000,0.000000,0.000000", expected);
         Pattern line = Pattern.compile("PROBE executor=(\\S+) pid=(\\d+) partition=(\\d) backend=(\\S+)"
-                + " addOpens=(\\w+) output=(\\S+)");
+                + " addOpens=(\\w+) helpersDisabled=(\\S+) conv=(\\S+) output=(\\S+)");
         List<Matcher> answers = r.output().lines().map(line::matcher).filter(Matcher::find).toList();
         assertEquals(2, answers.size(), r.tail());
         assertNotEquals(answers.get(0).group(1), answers.get(1).group(1), "two different executors");
@@ -206,14 +206,16 @@ class StandaloneClusterIT {
             assertNotEquals(String.valueOf(ProcessHandle.current().pid()), a.group(2));
             assertEquals("org.nd4j.linalg.cpu.nativecpu.CpuBackend", a.group(4));
             assertEquals("true", a.group(5), "executor JVM lacks Spark's --add-opens flags");
+            assertEquals("false", a.group(6), "NativeBackendPlugin did not run on the executor before its task");
+            assertEquals("MKLDNNConvHelper", a.group(7), "executor convolutions are not on oneDNN");
             String[] want = expected.split(",");
-            String[] got = a.group(6).split(",");
-            assertEquals(want.length, got.length, a.group(6));
+            String[] got = a.group(8).split(",");
+            assertEquals(want.length, got.length, a.group(8));
             for (int i = 0; i < want.length; i++) {
                 // printed to 6 decimals: a float32 reduction rounded differently in another JVM may move the last
                 // printed digit by one
                 assertTrue(Math.abs(Double.parseDouble(want[i]) - Double.parseDouble(got[i])) <= 2e-6,
-                        "executor forward pass differs from the driver's: " + a.group(6) + " vs " + expected);
+                        "executor forward pass differs from the driver's: " + a.group(8) + " vs " + expected);
             }
         }
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command, fresh machine: build if needed, make sure Fashion-MNIST is installed, run a short KKA loop on the
-# embedded stand-ins (conf/quickstart.yaml: 2 iterations, about 6 minutes on 2 cores) and print where the report is.
+# embedded stand-ins (conf/quickstart.yaml: 2 iterations, about 3½ minutes on 2 cores) and print where the report is.
 #
 #   submit/quickstart.sh [--set key=value ...]     extra arguments go to `kka run`
 set -euo pipefail

@@ -78,7 +78,8 @@ public final class ExecutorProbe {
     static String convHelper() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nIn(1).nOut(2).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1)
+                        .activation(Activation.IDENTITY).build())
                 .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(6, 6, 1)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

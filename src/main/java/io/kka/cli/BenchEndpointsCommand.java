@@ -54,6 +54,15 @@ final class BenchEndpointsCommand implements Callable<Integer> {
             description = "Requests of an unmeasured warm-up run (JIT). Default: 1000.")
     int warmup;
 
+    @Option(names = "--external", paramLabel = "URL", description = "Run against a server in another process (its"
+            + " OpenAI base URL, e.g. from --serve) instead of one in this JVM; reports the job's own rate.")
+    String external;
+    @Option(names = "--serve", description = "Only serve: start the fake server (same --latency-ms/--faults"
+            + " options) on --port, print its URL, and run until killed.")
+    boolean serve;
+    @Option(names = "--port", defaultValue = "0", description = "Loopback port for --serve (0: any free one).")
+    int port;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,14 +75,26 @@ final class BenchEndpointsCommand implements Callable<Integer> {
         double timeout = timeoutS != null ? timeoutS : faults ? 1.0 : 30.0;
         EndpointBench.Settings s = new EndpointBench.Settings(requests, latencyMs, concurrency, faults, partitions,
                 timeout, retryAfterS, hangMs, !noCache, seed, Math.max(0, warmup));
+        if (serve) {
+            return serve(s);
+        }
+        if (external != null && !(external.startsWith("http://") || external.startsWith("https://"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--external needs an http(s) URL, not "
+                    + external);
+        }
         Map<String, Object> r;
         try (Sessions.Handle h = Sessions.open("kka bench endpoints")) {
             String master = h.spark().sparkContext().master();
-            if (!master.startsWith("local")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "bench endpoints needs a local master"
-                        + " (the fake server listens on the driver's loopback), found " + master);
+            if (external != null) {
+                r = EndpointBench.runExternal(h.spark(), s, external);
+            } else {
+                if (!master.startsWith("local")) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "bench endpoints needs a local"
+                            + " master (the fake server listens on the driver's loopback; or use --external), found "
+                            + master);
+                }
+                r = EndpointBench.run(h.spark(), s);
             }
-            r = EndpointBench.run(h.spark(), s);
         }
         PrintWriter out = spec.commandLine().getOut();
         for (Map.Entry<String, Object> e : r.entrySet()) {
@@ -87,5 +108,16 @@ final class BenchEndpointsCommand implements Callable<Integer> {
                 || ((Number) r.getOrDefault("duplicate_charges", 0L)).longValue() != 0
                 || ((Number) r.getOrDefault("rerun_requests_for_charged_rows", 0L)).longValue() != 0;
         return broken ? ExitCodes.FAILURE : 0;
+    }
+
+    /** Serves until the process is killed. */
+    private int serve(EndpointBench.Settings s) throws Exception {
+        try (var server = io.kka.generate.http.fake.FakeEndpointServer.start(EndpointBench.serverOptions(s), port)) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("serving " + server.openAiBaseUrl());
+            out.flush();
+            new java.util.concurrent.CountDownLatch(1).await();
+            return 0;
+        }
     }
 }

@@ -67,17 +67,9 @@ public final class EndpointBench {
      * @throws IOException if the fake server cannot bind or the cache directory cannot be made
      */
     public static Map<String, Object> run(SparkSession spark, Settings s) throws IOException {
-        FaultMix mix = s.faults() ? new FaultMix(s.latencyMs(), 0.20, s.retryAfterS(), 0.10, 0.05, s.hangMs(), 0.05, 0,
-                0, s.seed(), List.of()) : FaultMix.latency(s.latencyMs());
         Path cache = s.cache() ? Files.createTempDirectory("kka-bench-cache") : null;
-        FakeEndpointServer.Options opts = new FakeEndpointServer.Options(mix, null, 1, List.of(), 8,
-                Math.max(256, 8 * s.concurrency()));
-        try (FakeEndpointServer server = FakeEndpointServer.start(opts)) {
-            LlmConfig llm = ConfigLoader.parse("", "bench", List.of("llm.provider=openai", "llm.model=bench-llm",
-                    "llm.base_url=" + server.openAiBaseUrl(), "llm.max_tokens=32",
-                    "llm.http.concurrency=" + s.concurrency(), "llm.http.timeout_s=" + s.timeoutS(),
-                    "llm.http.max_retries=8", "llm.http.backoff_initial_ms=100", "llm.http.backoff_max_ms=2000",
-                    "llm.http.cache=" + s.cache())).llm();
+        try (FakeEndpointServer server = FakeEndpointServer.start(serverOptions(s))) {
+            LlmConfig llm = llm(server.openAiBaseUrl(), s);
             String cacheDir = cache == null ? null : cache.toUri().toString();
             if (s.warmup() > 0) {
                 // the same plan as the measured run, so that its code generation is not measured either
@@ -109,6 +101,84 @@ public final class EndpointBench {
                         .describe(prompts(spark, "bench", s.requests(), s.partitions())).count();
                 m.put("rerun_requests_for_charged_rows", server.hitsSince(charged));
             }
+            return m;
+        } finally {
+            if (cache != null) {
+                Fs.delete(cache.toUri().toString(), spark.sparkContext().hadoopConfiguration());
+            }
+        }
+    }
+
+    /**
+     * @param s settings
+     * @return the fake server's options for these settings (also for {@code kka bench endpoints --serve})
+     */
+    public static FakeEndpointServer.Options serverOptions(Settings s) {
+        FaultMix mix = s.faults() ? new FaultMix(s.latencyMs(), 0.20, s.retryAfterS(), 0.10, 0.05, s.hangMs(), 0.05, 0,
+                0, s.seed(), List.of()) : FaultMix.latency(s.latencyMs());
+        return new FakeEndpointServer.Options(mix, null, 1, List.of(), 8, Math.max(256, 8 * s.concurrency()));
+    }
+
+    private static LlmConfig llm(String baseUrl, Settings s) {
+        return ConfigLoader.parse("", "bench", List.of("llm.provider=openai", "llm.model=bench-llm",
+                "llm.base_url=" + baseUrl, "llm.max_tokens=32",
+                "llm.http.concurrency=" + s.concurrency(), "llm.http.timeout_s=" + s.timeoutS(),
+                "llm.http.max_retries=8", "llm.http.backoff_initial_ms=100", "llm.http.backoff_max_ms=2000",
+                "llm.http.cache=" + s.cache())).llm();
+    }
+
+    /**
+     * The same stage against a server in another process ({@code kka bench endpoints --serve} or any OpenAI-style
+     * endpoint), so that the bench does not share its JVM with the server. Without the server's ledger only the job's
+     * own figures exist: {@code job_rps} over the whole Spark action (after the warm-up), and the rows' outcomes.
+     *
+     * @param spark   a session
+     * @param s       settings (latency: the external server's, for the limit)
+     * @param baseUrl the server's OpenAI base URL ({@code http://HOST:PORT/v1})
+     * @return the result fields, in print order
+     * @throws IOException if the cache directory cannot be made
+     */
+    public static Map<String, Object> runExternal(SparkSession spark, Settings s, String baseUrl) throws IOException {
+        Path cache = s.cache() ? Files.createTempDirectory("kka-bench-cache") : null;
+        try {
+            LlmConfig llm = llm(baseUrl, s);
+            String cacheDir = cache == null ? null : cache.toUri().toString();
+            if (s.warmup() > 0) {
+                summarize(HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
+                        .describe(prompts(spark, "warmup", s.warmup(), s.partitions())));
+            }
+            HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir);
+            Dataset<Row> out = gen.describe(prompts(spark, "bench", s.requests(), s.partitions()));
+            long t0 = System.nanoTime();
+            Row agg;
+            StageMeter.Snapshot usage;
+            try (ProgressReporter p = ProgressReporter.start(spark.sparkContext(), gen.meter(), s.requests(), 5000)) {
+                agg = summarize(out);
+                usage = p.current();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double limit = s.concurrency() / (s.latencyMs() / 1000.0);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bench", "endpoints");
+            m.put("mode", "external");
+            m.put("external", baseUrl);
+            m.put("requests", s.requests());
+            m.put("concurrency", s.concurrency());
+            m.put("latency_ms", s.latencyMs());
+            m.put("job_s", round(seconds));
+            m.put("job_rps", round(s.requests() / seconds));
+            m.put("limit_rps", round(limit));
+            m.put("job_ratio", Math.round(s.requests() / seconds / limit * 1000) / 1000.0);
+            m.put("ok", agg.getLong(2));
+            m.put("error_rows", agg.getLong(3));
+            m.put("lost", s.requests() - agg.getLong(1));
+            m.put("duplicate_rows", agg.getLong(0) - agg.getLong(1));
+            m.put("retries", usage.retries());
+            m.put("cache", s.cache());
+            m.put("warmup", s.warmup());
+            m.put("spark_parallelism", spark.sparkContext().defaultParallelism());
+            m.put("partitions", s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism());
+            m.put("cpus", Runtime.getRuntime().availableProcessors());
             return m;
         } finally {
             if (cache != null) {

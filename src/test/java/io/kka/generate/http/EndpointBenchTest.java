@@ -53,4 +53,19 @@ class EndpointBenchTest {
         assertEquals(last.get("achieved_rps").asDouble() / 1600.0, last.get("ratio").asDouble(), 0.001);
         assertEquals(120, last.get("http_requests").asInt());
     }
+
+    @Test
+    void aServerInAnotherPlaceIsMeasuredByTheJobsOwnRate() throws Exception {
+        EndpointBench.Settings s = new EndpointBench.Settings(100, 5, 8, false, 2, 30, 1, 1000, true, 1, 0);
+        // the test's own loopback server stands for the other process
+        try (var server = io.kka.generate.http.fake.FakeEndpointServer.start(EndpointBench.serverOptions(s))) {
+            Map<String, Object> r = EndpointBench.runExternal(SparkTestSession.get(), s, server.openAiBaseUrl());
+            assertEquals("external", r.get("mode"));
+            assertEquals(100L, r.get("ok"));
+            assertEquals(0L, r.get("lost"));
+            assertEquals(0L, r.get("duplicate_rows"));
+            assertEquals(100L, server.hits(), "one request per row");
+            assertTrue((Double) r.get("job_rps") > 0, r.toString());
+        }
+    }
 }

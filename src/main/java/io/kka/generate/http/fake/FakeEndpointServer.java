@@ -93,8 +93,8 @@ public final class FakeEndpointServer implements AutoCloseable {
     public record Recorded(String path, String authorization, String body, String key, int hit, long atMs) {
     }
 
-    private FakeEndpointServer(Options options) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+    private FakeEndpointServer(Options options, int port) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "kka-fake-endpoint-" + n.incrementAndGet());
@@ -112,7 +112,17 @@ public final class FakeEndpointServer implements AutoCloseable {
      * @throws IOException if it cannot bind
      */
     public static FakeEndpointServer start(Options options) throws IOException {
-        return new FakeEndpointServer(options);
+        return new FakeEndpointServer(options, 0);
+    }
+
+    /**
+     * @param options what to serve
+     * @param port    loopback port (0: any free one)
+     * @return a started server on 127.0.0.1
+     * @throws IOException if it cannot bind
+     */
+    public static FakeEndpointServer start(Options options, int port) throws IOException {
+        return new FakeEndpointServer(options, port);
     }
 
     /** @return base URL of the OpenAI endpoints, {@code http://127.0.0.1:PORT/v1} */

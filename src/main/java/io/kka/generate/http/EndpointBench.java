@@ -71,25 +71,13 @@ public final class EndpointBench {
         try (FakeEndpointServer server = FakeEndpointServer.start(serverOptions(s))) {
             LlmConfig llm = llm(server.openAiBaseUrl(), s);
             String cacheDir = cache == null ? null : cache.toUri().toString();
-            if (s.warmup() > 0) {
-                // the same plan as the measured run, so that its code generation is not measured either
-                summarize(HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
-                        .describe(prompts(spark, "warmup", s.warmup(), s.partitions())));
-            }
+            warmUp(spark, s, llm, cacheDir);
             server.resetWindow();
             long hitsBefore = server.hits();
             long chargesBefore = server.charges();
-            HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir);
-            Dataset<Row> out = gen.describe(prompts(spark, "bench", s.requests(), s.partitions()));
-            long t0 = System.nanoTime();
-            Row agg;
-            StageMeter.Snapshot usage;
-            try (ProgressReporter p = ProgressReporter.start(spark.sparkContext(), gen.meter(), s.requests(), 5000)) {
-                agg = summarize(out);
-                usage = p.current();
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> m = result(s, agg, usage, server, seconds, spark.sparkContext().defaultParallelism());
+            Measured r = measure(spark, s, llm, cacheDir);
+            Map<String, Object> m = result(s, r.agg(), r.usage(), server, r.seconds(),
+                    spark.sparkContext().defaultParallelism());
             m.put("http_requests", server.hits() - hitsBefore);
             if (s.faults()) {
                 m.put("server_charges", server.charges() - chargesBefore);
@@ -143,20 +131,11 @@ public final class EndpointBench {
         try {
             LlmConfig llm = llm(baseUrl, s);
             String cacheDir = cache == null ? null : cache.toUri().toString();
-            if (s.warmup() > 0) {
-                summarize(HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
-                        .describe(prompts(spark, "warmup", s.warmup(), s.partitions())));
-            }
-            HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir);
-            Dataset<Row> out = gen.describe(prompts(spark, "bench", s.requests(), s.partitions()));
-            long t0 = System.nanoTime();
-            Row agg;
-            StageMeter.Snapshot usage;
-            try (ProgressReporter p = ProgressReporter.start(spark.sparkContext(), gen.meter(), s.requests(), 5000)) {
-                agg = summarize(out);
-                usage = p.current();
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            warmUp(spark, s, llm, cacheDir);
+            Measured r = measure(spark, s, llm, cacheDir);
+            Row agg = r.agg();
+            StageMeter.Snapshot usage = r.usage();
+            double seconds = r.seconds();
             double limit = s.concurrency() / (s.latencyMs() / 1000.0);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bench", "endpoints");
@@ -184,6 +163,33 @@ public final class EndpointBench {
             if (cache != null) {
                 Fs.delete(cache.toUri().toString(), spark.sparkContext().hadoopConfiguration());
             }
+        }
+    }
+
+    /** A warm-up run on other prompts: the same plan as the measured run, so that code generation is not measured. */
+    private static void warmUp(SparkSession spark, Settings s, LlmConfig llm, String cacheDir) {
+        if (s.warmup() > 0) {
+            summarize(HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
+                    .describe(prompts(spark, "warmup", s.warmup(), s.partitions())));
+        }
+    }
+
+    /**
+     * @param agg     {@link #summarize} of the output
+     * @param usage   the stage meter at the end
+     * @param seconds wall time of the Spark action
+     */
+    private record Measured(Row agg, StageMeter.Snapshot usage, double seconds) {
+    }
+
+    /** The measured run: the describe stage over the bench prompts, forced by one aggregate. */
+    private static Measured measure(SparkSession spark, Settings s, LlmConfig llm, String cacheDir) {
+        HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir);
+        Dataset<Row> out = gen.describe(prompts(spark, "bench", s.requests(), s.partitions()));
+        long t0 = System.nanoTime();
+        try (ProgressReporter p = ProgressReporter.start(spark.sparkContext(), gen.meter(), s.requests(), 5000)) {
+            Row agg = summarize(out);
+            return new Measured(agg, p.current(), (System.nanoTime() - t0) / 1e9);
         }
     }
 

@@ -1,5 +1,10 @@
 package io.kka.loop;
 
+import io.kka.tune.ModelRef;
+import io.kka.tune.Tuner;
+import io.kka.tune.OpenAiDpoTuner;
+import io.kka.tune.EmbeddedTuner;
+import io.kka.tune.CommandTuner;
 import static org.apache.spark.sql.functions.col;
 
 import io.kka.config.JobConfig;

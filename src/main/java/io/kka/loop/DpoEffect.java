@@ -1,5 +1,6 @@
 package io.kka.loop;
 
+import io.kka.tune.ModelRef;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;

@@ -1,5 +1,6 @@
 package io.kka.loop;
 
+import io.kka.tune.ModelRef;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
 import io.kka.store.Fs;

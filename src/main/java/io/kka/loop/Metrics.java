@@ -1,5 +1,6 @@
 package io.kka.loop;
 
+import io.kka.tune.ModelRef;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import static org.apache.spark.sql.functions.coalesce;

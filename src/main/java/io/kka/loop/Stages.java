@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.tune.ModelRef;
+import io.kka.tune.Tuner;
 import io.kka.generate.DescriptionGenerator;
 import io.kka.generate.ImageRenderer;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package io.kka.loop;
 
+import io.kka.tune.PreferencePair;
+import io.kka.tune.ModelRef;
+import io.kka.tune.PairsWriter;
+import io.kka.tune.Tuner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
 import io.kka.generate.PromptTemplate;

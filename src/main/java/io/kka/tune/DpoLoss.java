@@ -60,8 +60,8 @@ public final class DpoLoss {
         double margin = 0;
         for (Scored s : batch) {
             PreferencePair p = s.pair();
-            double w = policy.logProb(p.prompt(), p.chosen());
-            double l = policy.logProb(p.prompt(), p.rejected());
+            double w = policy.logProb(p.conditioning(), p.chosen());
+            double l = policy.logProb(p.conditioning(), p.rejected());
             double z = margin(w, s.refChosen(), l, s.refRejected());
             loss += lossOfMargin(z);
             margin += z;
@@ -69,8 +69,8 @@ public final class DpoLoss {
                 // d(−log σ(z))/dz = σ(z) − 1 = −σ(−z)
                 double dz = -1.0 / (1.0 + Math.exp(z));
                 double scale = dz * beta / batch.size();
-                policy.addLogProbGradient(p.prompt(), p.chosen(), scale, grad);
-                policy.addLogProbGradient(p.prompt(), p.rejected(), -scale, grad);
+                policy.addLogProbGradient(p.conditioning(), p.chosen(), scale, grad);
+                policy.addLogProbGradient(p.conditioning(), p.rejected(), -scale, grad);
             }
         }
         return new double[] {loss / batch.size(), margin / batch.size()};

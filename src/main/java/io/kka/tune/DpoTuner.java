@@ -52,8 +52,8 @@ public final class DpoTuner {
         DpoLoss loss = DpoLoss.of(cfg.beta());
         List<DpoLoss.Scored> scored = new ArrayList<>(pairs.size());
         for (PreferencePair p : pairs) {
-            scored.add(new DpoLoss.Scored(p, reference.logProb(p.prompt(), p.chosen()),
-                    reference.logProb(p.prompt(), p.rejected())));
+            scored.add(new DpoLoss.Scored(p, reference.logProb(p.conditioning(), p.chosen()),
+                    reference.logProb(p.conditioning(), p.rejected())));
         }
         if (scored.isEmpty()) {
             LOG.warn("DPO: no preference pairs; the model is unchanged");
@@ -89,8 +89,8 @@ public final class DpoTuner {
     private static <M extends TunableModel<M>> double accuracy(DpoLoss loss, M model, List<DpoLoss.Scored> pairs) {
         int right = 0;
         for (DpoLoss.Scored s : pairs) {
-            double w = model.logProb(s.pair().prompt(), s.pair().chosen());
-            double l = model.logProb(s.pair().prompt(), s.pair().rejected());
+            double w = model.logProb(s.pair().conditioning(), s.pair().chosen());
+            double l = model.logProb(s.pair().conditioning(), s.pair().rejected());
             if (loss.margin(w, s.refChosen(), l, s.refRejected()) > 0) {
                 right++;
             }

@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.tune.ModelRef;
+import io.kka.tune.Tuner;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 

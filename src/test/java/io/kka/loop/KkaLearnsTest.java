@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.tune.ModelRef;
+import io.kka.tune.Tuner;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;

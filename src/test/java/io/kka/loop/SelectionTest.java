@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.tune.PreferencePair;
+import io.kka.tune.PairsWriter;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -33,8 +33,8 @@ class DpoLossTest {
         }
         EmbeddedLanguageModel policy = reference.withParameters(start);
         List<DpoLoss.Scored> batch = new ArrayList<>();
-        for (PreferencePair p : List.of(new PreferencePair("a red hat", "a blue hat", "a red bag"),
-                new PreferencePair("", "a hat, wool", "a zzz bag"))) {
+        for (PreferencePair p : List.of(PreferencePair.of("a red hat", "a blue hat", "a red bag"),
+                PreferencePair.of("", "a hat, wool", "a zzz bag"))) {
             batch.add(new DpoLoss.Scored(p, reference.logProb(p.prompt(), p.chosen()),
                     reference.logProb(p.prompt(), p.rejected())));
         }

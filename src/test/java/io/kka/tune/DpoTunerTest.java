@@ -57,7 +57,7 @@ class DpoTunerTest {
         SplittableRandom rnd = new SplittableRandom(3);
         pairs = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
-            pairs.add(new PreferencePair(TestModels.TSHIRTS, hard.get(rnd.nextInt(hard.size())),
+            pairs.add(PreferencePair.of(TestModels.TSHIRTS, hard.get(rnd.nextInt(hard.size())),
                     easy.get(rnd.nextInt(easy.size()))));
         }
         referenceBefore = reference.parameters();
@@ -105,8 +105,8 @@ class DpoTunerTest {
     @Test
     void sameSeedGivesBitIdenticalWeightsAndNoPairsChangeNothing() {
         EmbeddedLanguageModel small = TestModels.tiny(1);
-        List<PreferencePair> few = List.of(new PreferencePair("a red hat", "a blue hat", "a red bag"),
-                new PreferencePair("", "a red hat", "a blue bag"), new PreferencePair("a bag", "a hat", "a bag"));
+        List<PreferencePair> few = List.of(PreferencePair.of("a red hat", "a blue hat", "a red bag"),
+                PreferencePair.of("", "a red hat", "a blue bag"), PreferencePair.of("a bag", "a hat", "a bag"));
         DpoTuner tuner = DpoTuner.of(new TuningConfig(TuningConfig.TuningProvider.EMBEDDED, 0.5, 0.01, 12, 2,
                 "http://127.0.0.1:1", null, 5, 60, null, null), 4);
         double[] a = tuner.tune(small, small, few).model().parameters();

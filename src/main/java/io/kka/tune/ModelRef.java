@@ -1,4 +1,4 @@
-package io.kka.loop;
+package io.kka.tune;
 
 import java.io.Serializable;
 

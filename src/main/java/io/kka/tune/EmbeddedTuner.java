@@ -1,4 +1,4 @@
-package io.kka.loop;
+package io.kka.tune;
 
 import io.kka.config.TuningConfig;
 import io.kka.generate.embedded.EmbeddedLanguageModel;
@@ -55,11 +55,7 @@ public final class EmbeddedTuner implements Tuner {
         }
         EmbeddedLanguageModel policy = EmbeddedLanguageModel.load(layout.path(in.current().ref()), conf);
         EmbeddedLanguageModel ref = EmbeddedLanguageModel.load(layout.path(reference.ref()), conf);
-        List<io.kka.tune.PreferencePair> pairs = in.pairs().stream()
-                .map(p -> new io.kka.tune.PreferencePair(p.examples().isEmpty() ? p.prompt()
-                        : EmbeddedLanguageModel.promptOf(p.examples()), p.chosen(), p.rejected()))
-                .toList();
-        DpoResult<EmbeddedLanguageModel> result = DpoTuner.of(cfg, seed).tune(policy, ref, pairs);
+        DpoResult<EmbeddedLanguageModel> result = DpoTuner.of(cfg, seed).tune(policy, ref, in.pairs());
         result.model().save(Fs.child(in.workDir(), "lm"), conf);
         last = result.report();
         return ModelRef.embedded(in.committedRel() + "/lm");

@@ -1,4 +1,4 @@
-package io.kka.loop;
+package io.kka.tune;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.TuningConfig;

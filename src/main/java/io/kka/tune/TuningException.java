@@ -1,4 +1,4 @@
-package io.kka.loop;
+package io.kka.tune;
 
 /** A tuning job failed, was cancelled, timed out or could not be started; the message says which and why. */
 public class TuningException extends RuntimeException {

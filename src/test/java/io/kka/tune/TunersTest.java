@@ -1,4 +1,4 @@
-package io.kka.loop;
+package io.kka.tune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.kka.loop;
+package io.kka.tune;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -8,11 +8,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** Maps failures to exit codes: 2 for config and input errors (one line each), 1 for anything else. */
-final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
+public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
     /** bad usage, config or input */
-    static final int BAD_INPUT = 2;
+    public static final int BAD_INPUT = 2;
     /** any other failure */
-    static final int FAILURE = 1;
+    public static final int FAILURE = 1;
     private static final Logger LOG = LoggerFactory.getLogger(ExitCodes.class);
 
     @Override
@@ -38,7 +38,7 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
     }
 
     /** Finds a config/input error anywhere in the cause chain (Spark wraps executor exceptions). */
-    static Throwable userError(Throwable ex) {
+    public static Throwable userError(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof ConfigErrors || t instanceof ConfigException || t instanceof InvalidInputException) {
                 return t;

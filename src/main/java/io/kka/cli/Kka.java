@@ -1,5 +1,6 @@
 package io.kka.cli;
 
+import io.kka.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -44,6 +44,21 @@ public final class DeepSadModel implements Serializable {
     private final String architecture;
     private final List<Double> losses;
 
+    /**
+     * A model of a trained network (no training history).
+     *
+     * @param net          the trained Deep SAD network (copied)
+     * @param center       the centre c
+     * @param imageSize    the side of the square input images
+     * @param channels     their channels
+     * @param architecture the encoder's name
+     * @return the model
+     */
+    public static DeepSadModel of(MultiLayerNetwork net, double[] center, int imageSize, int channels,
+            String architecture) {
+        return new DeepSadModel(NetSnapshot.of(net), center, imageSize, channels, architecture, List.of());
+    }
+
     DeepSadModel(NetSnapshot snapshot, double[] center, int imageSize, int channels, String architecture,
             List<Double> losses) {
         this.snapshot = snapshot;

@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Training rows decoded once on the executors into compact CHW bytes (on-heap, so Spark accounts for them), and
  * re-batched every epoch into DL4J minibatches after a seeded shuffle within each partition.
  */
-final class Examples {
+public final class Examples {
     private Examples() {
     }
 
@@ -35,11 +35,11 @@ final class Examples {
      * @param chw pixels, channel-major
      * @param y   Deep SAD target −1, 0, +1
      */
-    record Example(byte[] chw, byte y) implements Serializable {
+    public record Example(byte[] chw, byte y) implements Serializable {
     }
 
     /** What the minibatch labels are. */
-    enum Target {
+    public enum Target {
         /** Deep SAD: y repeated over the representation columns */
         DEEP_SAD,
         /** autoencoder: the inputs themselves */
@@ -55,7 +55,7 @@ final class Examples {
      * @param partitions number of partitions = training workers
      * @return cached examples
      */
-    static JavaRDD<Example> of(Dataset<Row> train, int side, int channels, int partitions) {
+    public static JavaRDD<Example> of(Dataset<Row> train, int side, int channels, int partitions) {
         SampleSchema.require(train, Columns.IMAGE, SadLabel.COLUMN);
         boolean hasId = Arrays.asList(train.columns()).contains(Columns.SAMPLE_ID);
         Dataset<Row> slim = train.select(col(Columns.IMAGE), col(SadLabel.COLUMN).cast("int"),
@@ -89,7 +89,7 @@ final class Examples {
      * @param repDim   representation size (Deep SAD labels)
      * @return minibatches, lazily built
      */
-    static JavaRDD<DataSet> epoch(JavaRDD<Example> examples, int batch, long seed, Target target, int repDim) {
+    public static JavaRDD<DataSet> epoch(JavaRDD<Example> examples, int batch, long seed, Target target, int repDim) {
         return examples.mapPartitionsWithIndex((idx, it) -> {
             List<Example> all = new ArrayList<>();
             it.forEachRemaining(all::add);
@@ -102,7 +102,7 @@ final class Examples {
         }, true);
     }
 
-    static DataSet toDataSet(List<Example> rows, Target target, int repDim) {
+    public static DataSet toDataSet(List<Example> rows, Target target, int repDim) {
         List<byte[]> px = new ArrayList<>(rows.size());
         float[] y = new float[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
@@ -118,7 +118,7 @@ final class Examples {
     }
 
     /** Iterates over minibatches of a partition's examples whose y passes the filter (normals: y ≥ 0). */
-    static Iterator<List<Example>> batches(Iterator<Example> it, int batch, boolean normalsOnly) {
+    public static Iterator<List<Example>> batches(Iterator<Example> it, int batch, boolean normalsOnly) {
         return new Iterator<>() {
             private List<Example> next = fill();
 

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** PNG bytes → network input: channel-major (CHW) bytes, and minibatches of flat float rows in [0, 1]. */
-final class Pixels {
+public final class Pixels {
     private Pixels() {
     }
 
@@ -22,7 +22,7 @@ final class Pixels {
      * @return CHW bytes
      * @throws InvalidInputException if the image does not decode or has another shape
      */
-    static byte[] chw(byte[] png, int side, int channels, String sampleId) {
+    public static byte[] chw(byte[] png, int side, int channels, String sampleId) {
         BufferedImage img;
         try {
             img = ImageCodec.decode(png, "sample " + sampleId);
@@ -54,7 +54,7 @@ final class Pixels {
      * @param length row length
      * @return {@code [rows, length]} floats in [0, 1]
      */
-    static INDArray batch(List<byte[]> rows, int length) {
+    public static INDArray batch(List<byte[]> rows, int length) {
         float[] data = new float[rows.size() * length];
         int o = 0;
         for (byte[] r : rows) {
@@ -69,7 +69,7 @@ final class Pixels {
      * @param png stored PNG
      * @return side and channels of the image, for inferring the model's input shape
      */
-    static int[] shape(byte[] png, String sampleId) {
+    public static int[] shape(byte[] png, String sampleId) {
         try {
             BufferedImage img = ImageCodec.decode(png, "sample " + sampleId);
             if (img.getWidth() != img.getHeight()) {

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * fit at most {@code averagingFrequency} minibatches per split, silently skipping the rest (up to a third of an
  * epoch in our measurements); with rounds every minibatch is fitted exactly once per epoch.
  */
-final class SparkEpochs {
+public final class SparkEpochs {
     private static final Logger LOG = LoggerFactory.getLogger(SparkEpochs.class);
 
     /**
@@ -38,7 +38,7 @@ final class SparkEpochs {
      * @param learningRate initial learning rate
      * @param milestones   0-based epochs from which the rate is multiplied by a further 0.1
      */
-    record Schedule(String name, int epochs, double learningRate, List<Integer> milestones) {
+    public record Schedule(String name, int epochs, double learningRate, List<Integer> milestones) {
         /** @return the learning rate of 0-based epoch {@code e} */
         double rateAt(int e) {
             long passed = milestones.stream().filter(m -> m <= e).count();
@@ -54,7 +54,7 @@ final class SparkEpochs {
      * @param seconds  wall time of the epochs
      * @param spark    the Spark wrapper (training statistics when enabled)
      */
-    record Result(List<Double> losses, long examples, double seconds, SparkDl4jMultiLayer spark) {
+    public record Result(List<Double> losses, long examples, double seconds, SparkDl4jMultiLayer spark) {
     }
 
     private final JavaSparkContext sc;
@@ -74,7 +74,7 @@ final class SparkEpochs {
      * @param seed               shuffling seed
      * @param stats              collect DL4J's training statistics
      */
-    SparkEpochs(JavaSparkContext sc, int workers, int batch, int averagingFrequency, int threadsPerWorker, long seed,
+    public SparkEpochs(JavaSparkContext sc, int workers, int batch, int averagingFrequency, int threadsPerWorker, long seed,
             boolean stats) {
         this.sc = sc;
         this.workers = workers;
@@ -86,7 +86,7 @@ final class SparkEpochs {
     }
 
     /** @return the training master for one network */
-    ParameterAveragingTrainingMaster master(EpochMeter meter) {
+    public ParameterAveragingTrainingMaster master(EpochMeter meter) {
         List<TrainingHook> hooks = new ArrayList<>(List.of(meter));
         if (threadsPerWorker > 0) {
             hooks.add(new ThreadLimit(threadsPerWorker));
@@ -145,7 +145,7 @@ final class SparkEpochs {
      * @return losses, throughput and the Spark wrapper
      * @throws IllegalStateException if the loss becomes NaN or infinite
      */
-    Result fit(MultiLayerNetwork net, JavaRDD<Examples.Example> examples, Examples.Target target,
+    public Result fit(MultiLayerNetwork net, JavaRDD<Examples.Example> examples, Examples.Target target,
             int repDim, Schedule s) {
         EpochMeter meter = new EpochMeter(sc.sc().doubleAccumulator(s.name() + " loss"),
                 sc.sc().longAccumulator(s.name() + " examples"));
@@ -191,7 +191,7 @@ final class SparkEpochs {
         }
     }
 
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";

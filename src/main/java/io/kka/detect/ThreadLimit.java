@@ -12,12 +12,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * k tasks run k × cores spinning threads: on 2 cores with local[2] that cost 35–50% of the throughput. The cap is
  * process-wide on the executor JVM.
  */
-final class ThreadLimit implements TrainingHook {
+public final class ThreadLimit implements TrainingHook {
     private static final long serialVersionUID = 1L;
     private final int threads;
 
     /** @param threads threads per worker, ≥ 1 */
-    ThreadLimit(int threads) {
+    public ThreadLimit(int threads) {
         this.threads = threads;
     }
 
@@ -26,12 +26,12 @@ final class ThreadLimit implements TrainingHook {
      * @param sc         Spark context
      * @return threads per task, or -1 for no cap
      */
-    static int resolve(int configured, org.apache.spark.api.java.JavaSparkContext sc) {
+    public static int resolve(int configured, org.apache.spark.api.java.JavaSparkContext sc) {
         return configured == 0 ? Math.max(1, sc.getConf().getInt("spark.task.cpus", 1)) : configured;
     }
 
     /** Applies the cap on the calling JVM (cheap when already applied). */
-    void apply() {
+    public void apply() {
         var env = Nd4j.getEnvironment();
         var blas = Nd4j.factory().blas();
         if (env.maxThreads() != threads || env.maxMasterThreads() != threads || blas.getMaxThreads() != threads) {

@@ -42,7 +42,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class DefaultStages implements Stages {
     /** run-relative path of the embedded language model before any DPO */
-    static final String INITIAL_LM = "lm-initial";
+    public static final String INITIAL_LM = "lm-initial";
 
     private final JobConfig cfg;
     private final SparkSession spark;

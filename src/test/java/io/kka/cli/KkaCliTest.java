@@ -24,13 +24,8 @@ class KkaCliTest {
     }
 
     static Run kka(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new Kka()).setExecutionExceptionHandler(new ExitCodes());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        io.kka.testing.Cli.Run r = io.kka.testing.Cli.kka(args);
+        return new Run(r.code(), r.out(), r.err());
     }
 
     @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kka.config.DataConfig;
 import io.kka.config.TaskConfig;
-import io.kka.generate.http.fake.FakeReplies;
+import io.kka.bench.fake.FakeReplies;
 import io.kka.testing.Fixtures;
 import io.kka.testing.SparkTestSession;
 import java.nio.file.Files;

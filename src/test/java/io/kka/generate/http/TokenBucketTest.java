@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kka.config.HttpConfig;
 import io.kka.config.LlmConfig;
-import io.kka.generate.http.fake.FakeEndpointServer;
-import io.kka.generate.http.fake.FaultMix;
+import io.kka.bench.fake.FakeEndpointServer;
+import io.kka.bench.fake.FaultMix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -1,7 +1,7 @@
-package io.kka.cli;
+package io.kka.bench;
 
+import io.kka.cli.ExitCodes;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kka.generate.http.EndpointBench;
 import io.kka.spark.Sessions;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -112,7 +112,7 @@ final class BenchEndpointsCommand implements Callable<Integer> {
 
     /** Serves until the process is killed. */
     private int serve(EndpointBench.Settings s) throws Exception {
-        try (var server = io.kka.generate.http.fake.FakeEndpointServer.start(EndpointBench.serverOptions(s), port)) {
+        try (var server = io.kka.bench.fake.FakeEndpointServer.start(EndpointBench.serverOptions(s), port)) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("serving " + server.openAiBaseUrl());
             out.flush();

@@ -1,4 +1,4 @@
-package io.kka.cli;
+package io.kka.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {BenchDetectorsCommand.class, BenchTrainCommand.class, BenchEndpointsCommand.class,
             BenchKkaCommand.class
         })
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

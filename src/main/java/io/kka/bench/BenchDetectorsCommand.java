@@ -1,4 +1,4 @@
-package io.kka.cli;
+package io.kka.bench;
 
 import io.kka.config.ConfigLoader;
 import io.kka.config.DataConfig;
@@ -7,7 +7,6 @@ import io.kka.config.TaskConfig;
 import io.kka.data.DatasetReader;
 import io.kka.data.Ingestor;
 import io.kka.data.TaskLabels;
-import io.kka.detect.OneClassBench;
 import io.kka.spark.Sessions;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.kka.generate.http;
+package io.kka.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +58,7 @@ class EndpointBenchTest {
     void aServerInAnotherPlaceIsMeasuredByTheJobsOwnRate() throws Exception {
         EndpointBench.Settings s = new EndpointBench.Settings(100, 5, 8, false, 2, 30, 1, 1000, true, 1, 0);
         // the test's own loopback server stands for the other process
-        try (var server = io.kka.generate.http.fake.FakeEndpointServer.start(EndpointBench.serverOptions(s))) {
+        try (var server = io.kka.bench.fake.FakeEndpointServer.start(EndpointBench.serverOptions(s))) {
             Map<String, Object> r = EndpointBench.runExternal(SparkTestSession.get(), s, server.openAiBaseUrl());
             assertEquals("external", r.get("mode"));
             assertEquals(100L, r.get("ok"));

@@ -1,5 +1,6 @@
-package io.kka.cli;
+package io.kka.bench;
 
+import io.kka.detect.NativeBackend;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -16,7 +17,6 @@ import io.kka.data.Role;
 import io.kka.data.Split;
 import io.kka.data.TaskLabels;
 import io.kka.detect.SadLabel;
-import io.kka.detect.TrainThroughput;
 import io.kka.spark.Sessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -212,7 +212,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         out.put("dl4j_single_threads", dl4jThreads)
-                .put("dl4j_threads_per_worker", io.kka.detect.TrainThroughput.threadsPerWorker(ev, spark))
+                .put("dl4j_threads_per_worker", TrainThroughput.threadsPerWorker(ev, spark))
                 .put("native", io.kka.detect.NativeBackend.describe())
                 .put("helpers", io.kka.detect.NativeBackend.helpersEnabled())
                 .put("examples", r.examples()).put("epochs", epochs).put("batch_size", ev.batchSizePerWorker())

@@ -1,5 +1,8 @@
-package io.kka.generate.http;
+package io.kka.bench;
 
+import io.kka.generate.http.ProgressReporter;
+import io.kka.generate.http.HttpDescriptionGenerator;
+import io.kka.generate.http.StageMeter;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -8,8 +11,8 @@ import static org.apache.spark.sql.functions.when;
 import io.kka.config.ConfigLoader;
 import io.kka.config.LlmConfig;
 import io.kka.generate.GenerationSchemas;
-import io.kka.generate.http.fake.FakeEndpointServer;
-import io.kka.generate.http.fake.FaultMix;
+import io.kka.bench.fake.FakeEndpointServer;
+import io.kka.bench.fake.FaultMix;
 import io.kka.store.Fs;
 import java.io.IOException;
 import java.nio.file.Files;

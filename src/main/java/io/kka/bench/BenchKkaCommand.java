@@ -1,10 +1,9 @@
-package io.kka.cli;
+package io.kka.bench;
 
 import io.kka.config.ConfigLoader;
 import io.kka.config.JobConfig;
 import io.kka.data.InvalidInputException;
 import io.kka.data.readers.FashionMnistReader;
-import io.kka.loop.KkaBench;
 import io.kka.spark.Sessions;
 import java.nio.file.Path;
 import java.util.ArrayList;

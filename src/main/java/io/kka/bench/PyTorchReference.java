@@ -1,9 +1,8 @@
-package io.kka.cli;
+package io.kka.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kka.config.EvaluatorConfig;
-import io.kka.detect.TrainThroughput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.kka.generate.http.fake;
+package io.kka.bench.fake;
 
 import com.sun.net.httpserver.HttpServer;
 import io.kka.generate.http.StableIds;

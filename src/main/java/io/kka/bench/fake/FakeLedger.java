@@ -1,4 +1,4 @@
-package io.kka.generate.http.fake;
+package io.kka.bench.fake;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.kka.generate.http.fake;
+package io.kka.bench.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,10 +1,9 @@
-package io.kka.cli;
+package io.kka.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.detect.TaskSummary;
-import io.kka.loop.KkaBench;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.kka.loop;
+package io.kka.bench;
 
+import io.kka.loop.DefaultStages;
+import io.kka.loop.KkaLoop;
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.JsonNode;

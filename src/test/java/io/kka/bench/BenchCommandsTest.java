@@ -1,9 +1,10 @@
-package io.kka.cli;
+package io.kka.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kka.config.JobConfig;
+import io.kka.testing.Cli;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,20 +13,20 @@ class BenchCommandsTest {
 
     @Test
     void registeredWithHelp() {
-        KkaCliTest.Run h = KkaCliTest.kka("bench", "detectors", "--help");
+        Cli.Run h = Cli.kka("bench", "detectors", "--help");
         assertEquals(0, h.code());
         assertTrue(h.out().contains("--max-test-per-class"), h.out());
-        KkaCliTest.Run t = KkaCliTest.kka("bench", "train", "--help");
+        Cli.Run t = Cli.kka("bench", "train", "--help");
         assertEquals(0, t.code());
         assertTrue(t.out().contains("--stats"), t.out());
     }
 
     @Test
     void rejectsUnsupportedDatasetAndMissingOption() {
-        KkaCliTest.Run r = KkaCliTest.kka("bench", "detectors", "--dataset", "cifar10");
+        Cli.Run r = Cli.kka("bench", "detectors", "--dataset", "cifar10");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("only fashion-mnist is supported"), r.err());
-        assertEquals(2, KkaCliTest.kka("bench", "detectors").code());
+        assertEquals(2, Cli.kka("bench", "detectors").code());
     }
 
     @Test

@@ -1,9 +1,8 @@
-package io.kka.cli;
+package io.kka.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
-import io.kka.detect.OneClassBench;
 import io.kka.detect.TaskSummary;
 import java.io.PrintWriter;
 import java.util.ArrayList;

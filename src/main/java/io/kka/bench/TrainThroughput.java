@@ -1,5 +1,13 @@
-package io.kka.detect;
+package io.kka.bench;
 
+import io.kka.detect.DeepSadModel;
+import io.kka.detect.Pixels;
+import io.kka.detect.ThreadLimit;
+import io.kka.detect.NetSnapshot;
+import io.kka.detect.SparkEpochs;
+import io.kka.detect.Examples;
+import io.kka.detect.DeepSadLoss;
+import io.kka.detect.DeepSadNetworkFactory;
 import io.kka.config.EvaluatorConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -196,8 +204,8 @@ public final class TrainThroughput {
     /** {@link DeepSadModel#score} over the cached rows: one warm-up pass, then timed passes. */
     private static double sparkScoring(Dataset<Row> rows, MultiLayerNetwork net, DeepSadNetworkFactory f,
             double[] c) {
-        DeepSadModel model = new DeepSadModel(NetSnapshot.of(net), c, f.side(), f.channels(),
-                f.kind().name().toLowerCase(java.util.Locale.ROOT), List.of());
+        DeepSadModel model = DeepSadModel.of(net, c, f.side(), f.channels(),
+                f.kind().name().toLowerCase(java.util.Locale.ROOT));
         long n = 0;
         long start = 0;
         for (int pass = 0; pass <= SCORE_PASSES; pass++) {

@@ -1,5 +1,10 @@
-package io.kka.detect;
+package io.kka.bench;
 
+import io.kka.detect.MahalanobisDetector;
+import io.kka.detect.DeepSadTrainer;
+import io.kka.detect.DeepSadModel;
+import io.kka.detect.SadLabel;
+import io.kka.detect.AnomalyMetrics;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;

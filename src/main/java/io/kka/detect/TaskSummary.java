@@ -1,5 +1,7 @@
 package io.kka.detect;
 
+import org.apache.commons.math3.distribution.TDistribution;
+
 /**
  * Mean, sample standard deviation and the half-width of the two-sided 95% Student-t confidence interval of a
  * metric over tasks (classes × seeds).
@@ -34,6 +36,6 @@ public record TaskSummary(int n, double mean, double std, double ci95) {
             ss += (v - mean) * (v - mean);
         }
         double std = Math.sqrt(ss / (n - 1));
-        return new TaskSummary(n, mean, std, StudentT.quantile(0.975, n - 1) * std / Math.sqrt(n));
+        return new TaskSummary(n, mean, std, new TDistribution(null, n - 1).inverseCumulativeProbability(0.975) * std / Math.sqrt(n));
     }
 }

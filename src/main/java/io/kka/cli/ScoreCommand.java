@@ -5,7 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import io.kka.config.JobConfig;
 import io.kka.data.Columns;
 import io.kka.detect.AnomalyMetrics;
-import io.kka.detect.DeepSadModel;
+import io.kka.detect.Detector;
+import io.kka.detect.Detectors;
 import io.kka.spark.Sessions;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kka score CONFIG}: scores one split of the samples table with a saved Deep SAD model on the executors
+ * {@code kka score CONFIG}: scores one split of the samples table with a saved detector (any evaluator.kind) on the executors
  * and writes (sample_id, label, class_name, score) as Parquet; on a split with both labels it also prints AUROC
  * and AUPRC (reporting only: nothing is selected with them).
  */
@@ -51,7 +52,7 @@ final class ScoreCommand implements Callable<Integer> {
         RunLayout run = new RunLayout(cfg.run().dir());
         String out = output != null ? output : run.finalDir("scores");
         try (Sessions.Handle h = Sessions.open(cfg.run().name() + " score")) {
-            DeepSadModel m = DeepSadModel.load(model != null ? model : run.finalDir("detector"), h.spark());
+            Detector m = Detectors.load(model != null ? model : run.finalDir("detector"), h.spark());
             Dataset<Row> rows = h.spark().read().parquet(samples != null ? samples : run.samples())
                     .where(col(Columns.SPLIT).equalTo(split));
             Sessions.describe(h.spark(), "kka-score", "KKA · score " + split);

@@ -8,7 +8,9 @@ import io.kka.data.InvalidInputException;
 import io.kka.data.Role;
 import io.kka.data.Split;
 import io.kka.detect.DeepSadModel;
-import io.kka.detect.DeepSadTrainer;
+import io.kka.config.ConfigBinder;
+import io.kka.detect.Detector;
+import io.kka.detect.Detectors;
 import io.kka.detect.SadLabel;
 import io.kka.spark.Sessions;
 import io.kka.store.RunLayout;
@@ -22,12 +24,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kka train CONFIG}: trains the Deep SAD detector (Eq. 5) on the training normals of the samples table,
- * plus labelled anomalies from a generated-samples table if given (without them: Deep SVDD), and saves it.
+ * {@code kka train CONFIG}: trains the evaluator.kind detector (Eq. 5; Deep SAD by default) on the training normals
+ * of the samples table, plus labelled anomalies from a generated-samples table if given (without them: the kind's
+ * No-anomalies baseline, Deep SVDD for Deep SAD), and saves it.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train Deep SAD on the training normals"
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the evaluator.kind detector (default deep-sad) on the training normals"
         + " of the samples table (sad_label 0) and, with --anomalies, generated anomalies as labelled anomalies"
-        + " (sad_label -1); without them this is Deep SVDD. Saves the model atomically.")
+        + " (sad_label -1); without them Deep SAD is Deep SVDD. Saves the model atomically.")
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -62,13 +65,13 @@ final class TrainCommand implements Callable<Integer> {
                 train = train.unionByName(gen.withColumn(SadLabel.COLUMN, org.apache.spark.sql.functions.lit(
                         SadLabel.ANOMALY.value())).select(Columns.SAMPLE_ID, Columns.IMAGE, SadLabel.COLUMN));
             }
-            Sessions.describe(h.spark(), "kka-train", "KKA · train Deep SAD");
-            DeepSadModel model = DeepSadTrainer.of(cfg.evaluator(), cfg.run().seed()).fit(train);
+            Sessions.describe(h.spark(), "kka-train", "KKA · train " + ConfigBinder.Names.wire(cfg.evaluator().kind()));
+            Detector model = Detectors.fit(cfg.evaluator(), train, cfg.run().seed());
             model.save(out, overwrite, h.spark().sparkContext().hadoopConfiguration());
             var w = spec.commandLine().getOut();
-            w.printf(Locale.ROOT, "wrote %s (%s, rep %d, final loss %.5g)%n", out, model.architecture(),
-                    model.repDim(), model.trainingLosses().isEmpty() ? Double.NaN
-                            : model.trainingLosses().get(model.trainingLosses().size() - 1));
+            w.printf(Locale.ROOT, "wrote %s (%s%s)%n", out, model.describe(), model instanceof DeepSadModel m
+                    && !m.trainingLosses().isEmpty() ? String.format(Locale.ROOT, ", final loss %.5g",
+                    m.trainingLosses().get(m.trainingLosses().size() - 1)) : "");
             w.flush();
             return 0;
         }

@@ -18,6 +18,21 @@ final class ClusterGaussians implements Serializable {
         this.counts = counts;
     }
 
+    /** @return the means (null for an empty cluster), for saving */
+    double[][] means() {
+        return means;
+    }
+
+    /** @return the packed Cholesky factors (null for an empty cluster), for saving */
+    double[][] chol() {
+        return chol;
+    }
+
+    /** @return training rows per cluster, for saving */
+    long[] counts() {
+        return counts;
+    }
+
     /** @return number of clusters (including empty ones) */
     int clusters() {
         return means.length;

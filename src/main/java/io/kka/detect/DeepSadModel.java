@@ -1,5 +1,7 @@
 package io.kka.detect;
 
+import io.kka.config.EvaluatorConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,10 +31,12 @@ import org.deeplearning4j.util.ModelSerializer;
  * A trained Deep SAD (or Deep SVDD) detector: the encoder φ and the centre c. Score = ‖φ(x) − c‖², higher is
  * more anomalous. Immutable and serialisable; scoring and embedding run on the executors.
  */
-public final class DeepSadModel implements Serializable {
+public final class DeepSadModel implements Detector, Serializable {
     private static final long serialVersionUID = 1L;
     /** the column {@link #embed} appends */
     public static final String FEATURES = "features";
+    /** the file holding centre, input shape and training losses */
+    static final String META = "deepsad.json";
     private static final String FORMAT = "kka-deepsad/1";
     private static final int MAX_PARTITIONS_PER_CORE = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -157,46 +161,46 @@ public final class DeepSadModel implements Serializable {
                 mode == EmbedRows.Mode.SCORE ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false));
     }
 
-    /** Saves to a new directory (fails if it exists); see {@link #save(String, boolean, Configuration)}. */
+    @Override
+    public String kind() {
+        return io.kka.config.ConfigBinder.Names.wire(io.kka.config.EvaluatorConfig.Kind.DEEP_SAD);
+    }
+
+    /** @return this model: its φ is the encoder */
+    @Override
+    public DeepSadModel encoder() {
+        return this;
+    }
+
+    @Override
+    public String describe() {
+        return "Deep SAD (" + architecture + ", rep " + repDim() + ")";
+    }
+
+    /** Saves to a new directory (fails if it exists); see {@link Detectors#save}. */
     public void save(String uri, SparkSession spark) {
         save(uri, false, spark.sparkContext().hadoopConfiguration());
     }
 
     /**
-     * Saves atomically to a directory on any Hadoop file system: {@code model.zip} (DL4J's format, loadable by
-     * ModelSerializer) and {@code deepsad.json} (centre and input shape), written to a temporary sibling and
-     * renamed.
-     *
-     * @param uri       target directory
-     * @param overwrite replace an existing directory
-     * @param conf      Hadoop configuration
+     * Writes {@code model.zip} (DL4J's format, loadable by ModelSerializer) and {@value #META} (centre, input shape,
+     * training losses).
      */
-    public void save(String uri, boolean overwrite, Configuration conf) {
-        if (!overwrite && Fs.exists(uri, conf)) {
-            throw new IllegalStateException(uri + " already exists (use overwrite to replace it)");
+    @Override
+    public void writeTo(String dir, Configuration conf) throws IOException {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(snapshot.rebuild(), zip, false);
+        Fs.writeBytes(Fs.child(dir, "model.zip"), zip.toByteArray(), conf);
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("format", FORMAT).put("architecture", architecture).put("image_size", imageSize)
+                .put("channels", channels);
+        var c = meta.putArray("center");
+        for (double v : center) {
+            c.add(v);
         }
-        String tmp = Fs.tempSibling(uri);
-        try {
-            ByteArrayOutputStream zip = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(snapshot.rebuild(), zip, false);
-            Fs.writeBytes(Fs.child(tmp, "model.zip"), zip.toByteArray(), conf);
-            ObjectNode meta = JSON.createObjectNode();
-            meta.put("format", FORMAT).put("architecture", architecture).put("image_size", imageSize)
-                    .put("channels", channels);
-            var c = meta.putArray("center");
-            for (double v : center) {
-                c.add(v);
-            }
-            var l = meta.putArray("training_losses");
-            losses.forEach(l::add);
-            Fs.writeString(Fs.child(tmp, "deepsad.json"), JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(meta), conf);
-        } catch (IOException | RuntimeException e) {
-            Fs.delete(tmp, conf);
-            throw e instanceof IOException io ? new UncheckedIOException("cannot save model to " + uri, io)
-                    : (RuntimeException) e;
-        }
-        Fs.commit(tmp, uri, overwrite, conf);
+        var l = meta.putArray("training_losses");
+        losses.forEach(l::add);
+        Fs.writeString(Fs.child(dir, META), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta), conf);
     }
 
     /**
@@ -208,7 +212,7 @@ public final class DeepSadModel implements Serializable {
     public static DeepSadModel load(String uri, SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         try {
-            JsonNode meta = JSON.readTree(Fs.readString(Fs.child(uri, "deepsad.json"), conf));
+            JsonNode meta = JSON.readTree(Fs.readString(Fs.child(uri, META), conf));
             if (!FORMAT.equals(meta.path("format").asText())) {
                 throw new InvalidInputException(uri + "/deepsad.json: unknown format '"
                         + meta.path("format").asText() + "', expected " + FORMAT);

@@ -47,6 +47,26 @@ final class FeatureVectors implements Serializable {
         return new FeatureVectors(null, cfg.pixelSize());
     }
 
+    /** @return the extractor of an encoder's φ(x) */
+    static FeatureVectors ofEncoder(DeepSadModel encoder) {
+        return new FeatureVectors(java.util.Objects.requireNonNull(encoder, "encoder"), 0);
+    }
+
+    /** @return the extractor of downsampled pixels */
+    static FeatureVectors ofPixels(int pixelSize) {
+        return new FeatureVectors(null, pixelSize);
+    }
+
+    /** @return the encoder, or null for pixels */
+    DeepSadModel encoder() {
+        return encoder;
+    }
+
+    /** @return the side of the downsampled image (pixels only) */
+    int pixelSize() {
+        return pixelSize;
+    }
+
     /** @return "encoder φ (lenet28, 64)" or "pixels 8x8" */
     String describe() {
         return encoder != null ? "encoder φ (" + encoder.architecture() + ", " + encoder.repDim() + ")"

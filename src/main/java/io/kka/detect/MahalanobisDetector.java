@@ -60,16 +60,27 @@ public final class MahalanobisDetector {
                 throw new InvalidInputException("features have " + d + " dimensions; at most " + MAX_DIM
                         + " are supported (lower representatives.pixel_size)");
             }
-            KMeansModel km = new KMeans().setK(cfg.k()).setSeed(seed).setMaxIter(cfg.maxIterations())
-                    .setFeaturesCol(DeepSadModel.FEATURES).setPredictionCol(CLUSTER).fit(feats);
-            Vector[] c = km.clusterCenters();
-            double[][] centres = new double[c.length][];
-            for (int k = 0; k < c.length; k++) {
-                centres[k] = c[k].toArray();
+            double[][] centres;
+            Dataset<Row> assigned;
+            if (cfg.k() == 1) {
+                // one Gaussian: its centre is the mean (MLlib's KMeans needs k >= 2)
+                Row mean = feats.select(org.apache.spark.ml.stat.Summarizer.mean(
+                        org.apache.spark.sql.functions.col(DeepSadModel.FEATURES))).first();
+                centres = new double[][] {((Vector) mean.get(0)).toArray()};
+                assigned = feats.select(org.apache.spark.sql.functions.lit(0).as(CLUSTER),
+                        org.apache.spark.sql.functions.col(DeepSadModel.FEATURES));
+            } else {
+                KMeansModel km = new KMeans().setK(cfg.k()).setSeed(seed).setMaxIter(cfg.maxIterations())
+                        .setFeaturesCol(DeepSadModel.FEATURES).setPredictionCol(CLUSTER).fit(feats);
+                Vector[] c = km.clusterCenters();
+                centres = new double[c.length][];
+                for (int k = 0; k < c.length; k++) {
+                    centres[k] = c[k].toArray();
+                }
+                assigned = km.transform(feats).select(CLUSTER, DeepSadModel.FEATURES);
             }
-            ClusterMoments moments = km.transform(feats).select(CLUSTER, DeepSadModel.FEATURES).javaRDD()
-                    .treeAggregate(new ClusterMoments(centres),
-                            (m, r) -> m.add(r.getInt(0), ((Vector) r.get(1)).toArray()), ClusterMoments::merge);
+            ClusterMoments moments = assigned.javaRDD().treeAggregate(new ClusterMoments(centres),
+                    (m, r) -> m.add(r.getInt(0), ((Vector) r.get(1)).toArray()), ClusterMoments::merge);
             ClusterGaussians g = moments.gaussians(cfg.shrinkage());
             LOG.info("Mahalanobis detector: {} clusters of {} features ({}), shrinkage {}", centres.length, d,
                     fv.describe(), cfg.shrinkage());

@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,10 +33,10 @@ final class BaselineStep {
 
     static Output run(SparkSession spark, Stages stages, SelectionConfig selection, Inputs in, long seed, String work,
             StageClock clock) {
-        Evaluator e = clock.run("baseline", "training the No-anomalies baseline E_-1 (normals only)", () -> {
+        Detector e = clock.run("baseline", "training the No-anomalies baseline E_-1 (normals only)", () -> {
             Dataset<Row> none = in.trainNormals().limit(0);
-            Evaluator fitted = stages.fit(in.trainNormals(), none, seed);
-            fitted.save(Fs.child(work, "baseline"));
+            Detector fitted = stages.fit(in.trainNormals(), none, seed);
+            fitted.save(Fs.child(work, "baseline"), true, spark.sparkContext().hadoopConfiguration());
             return fitted;
         });
         return clock.run("baseline-select", "threshold of the baseline (Eq. 6)", () -> {

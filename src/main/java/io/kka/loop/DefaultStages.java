@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import io.kka.tune.ModelRef;
 import io.kka.tune.Tuner;
 import io.kka.tune.OpenAiDpoTuner;
@@ -15,6 +17,7 @@ import io.kka.data.Columns;
 import io.kka.data.Role;
 import io.kka.detect.AnomalyMetrics;
 import io.kka.detect.DeepSadModel;
+import io.kka.detect.Detectors;
 import io.kka.detect.DeepSadTrainer;
 import io.kka.detect.SadLabel;
 import io.kka.generate.DescriptionGenerator;
@@ -37,8 +40,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The stages of a real run, chosen by the config: embedded stand-ins or HTTP endpoints for Eq. 3–4, Deep SAD on
- * DL4J-on-Spark for Eq. 5, and the configured DPO tuner for Eq. 7.
+ * The stages of a real run, chosen by the config: embedded stand-ins or HTTP endpoints for Eq. 3–4, the
+ * evaluator.kind detector for Eq. 5 (Deep SAD on DL4J-on-Spark by default), and the configured DPO tuner for Eq. 7.
  */
 public final class DefaultStages implements Stages {
     /** run-relative path of the embedded language model before any DPO */
@@ -101,7 +104,7 @@ public final class DefaultStages implements Stages {
     }
 
     @Override
-    public Dataset<Row> representatives(Dataset<Row> trainNormals, Evaluator encoder) {
+    public Dataset<Row> representatives(Dataset<Row> trainNormals, Detector encoder) {
         Representatives r = Representatives.of(cfg.representatives(), cfg.run().seed());
         if (cfg.representatives().features() != RepresentativesConfig.FeatureKind.ENCODER) {
             return r.select(trainNormals);
@@ -109,7 +112,7 @@ public final class DefaultStages implements Stages {
         DeepSadModel phi = encoder == null
                 ? DeepSadTrainer.of(cfg.evaluator(), cfg.run().seed()).pretrained(SadLabel.withLabelFromRole(
                         trainNormals.select(Columns.SAMPLE_ID, Columns.ROLE, Columns.IMAGE)))
-                : ((SadEvaluator) encoder).model();
+                : encoder.encoder();
         return r.select(trainNormals, phi);
     }
 
@@ -155,15 +158,15 @@ public final class DefaultStages implements Stages {
     }
 
     @Override
-    public Evaluator fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
+    public Detector fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
         Dataset<Row> train = SadLabel.withLabelFromRole(trainNormals.select(Columns.SAMPLE_ID, Columns.ROLE,
                 Columns.IMAGE).unionByName(anomalySet.select(Columns.SAMPLE_ID, Columns.ROLE, Columns.IMAGE)));
-        return new SadEvaluator(DeepSadTrainer.of(cfg.evaluator(), seed).fit(train), spark);
+        return Detectors.fit(cfg.evaluator(), train, seed);
     }
 
     @Override
-    public Evaluator load(String uri) {
-        return new SadEvaluator(DeepSadModel.load(uri, spark), spark);
+    public Detector load(String uri) {
+        return Detectors.load(uri, spark);
     }
 
     @Override
@@ -191,28 +194,4 @@ public final class DefaultStages implements Stages {
                 Columns.CLASS_NAME));
         return m;
     }
-
-    /** Deep SAD as the loop's evaluator. */
-    private record SadEvaluator(DeepSadModel model, SparkSession spark) implements Evaluator {
-        @Override
-        public Dataset<Row> score(Dataset<Row> samples) {
-            return model.score(samples);
-        }
-
-        @Override
-        public Dataset<Row> embed(Dataset<Row> samples) {
-            return model.embed(samples);
-        }
-
-        @Override
-        public void save(String uri) {
-            model.save(uri, true, spark.sparkContext().hadoopConfiguration());
-        }
-
-        @Override
-        public String describe() {
-            return "Deep SAD (" + model.architecture() + ", rep " + model.repDim() + ")";
-        }
-    }
-
 }

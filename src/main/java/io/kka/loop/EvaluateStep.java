@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -38,7 +40,7 @@ final class EvaluateStep {
      * @param probed     their Composition
      * @param evaluation the test evaluation (reporting only), or null
      */
-    record Output(Evaluator evaluator, HardAnomalySelector selector, long valNormals, Dataset<Row> anomalySet,
+    record Output(Detector evaluator, HardAnomalySelector selector, long valNormals, Dataset<Row> anomalySet,
             ObjectNode heldOut, ObjectNode inSample, Dataset<Row> probe, ObjectNode probed, ObjectNode evaluation) {
     }
 
@@ -52,9 +54,9 @@ final class EvaluateStep {
      */
     static Output run(SparkSession spark, Stages stages, SelectionConfig selection, Inputs in, Dataset<Row> anomalySet,
             Dataset<Row> candidates, Judge baseline, long seed, String work, StageClock clock) {
-        Evaluator e = clock.run("train", "training the confusion evaluator (Eq. 5)", () -> {
-            Evaluator fitted = stages.fit(in.trainNormals(), anomalySet, seed);
-            fitted.save(Fs.child(work, "evaluator"));
+        Detector e = clock.run("train", "training the confusion evaluator (Eq. 5)", () -> {
+            Detector fitted = stages.fit(in.trainNormals(), anomalySet, seed);
+            fitted.save(Fs.child(work, "evaluator"), true, spark.sparkContext().hadoopConfiguration());
             return fitted;
         });
         return clock.run("select", "scoring and selecting hard anomalies (Eq. 6)", () -> {
@@ -83,7 +85,7 @@ final class EvaluateStep {
     }
 
     /** Scores rows with {@code e}, replacing any score and hardness they carried from an earlier evaluator. */
-    static Dataset<Row> score(Evaluator e, Dataset<Row> rows) {
+    static Dataset<Row> score(Detector e, Dataset<Row> rows) {
         return e.score(rows.drop(Columns.SCORE, Columns.HARDNESS));
     }
 

@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
@@ -33,8 +35,8 @@ final class FinalStep {
 
     static ObjectNode run(SparkSession spark, Stages stages, RunLayout layout, Inputs in, int last) {
         StageClock clock = new StageClock(spark, "final");
-        Evaluator detector = stages.load(layout.iteration(last, "evaluator"));
-        detector.save(layout.finalDir("detector"));
+        Detector detector = stages.load(layout.iteration(last, "evaluator"));
+        detector.save(layout.finalDir("detector"), true, spark.sparkContext().hadoopConfiguration());
         Dataset<Row> scores = clock.run("scores", "test scores of the final detector", () -> GenerateStep.persist(
                 spark, spark.read().parquet(layout.iteration(last, "scores"))
                         .filter(col(Columns.ROLE).equalTo(Role.TEST.value())), layout.finalDir("scores")));
@@ -56,7 +58,7 @@ final class FinalStep {
         return out;
     }
 
-    private static Dataset<Row> latent(Evaluator detector, Inputs in, Dataset<Row> anomalySet) {
+    private static Dataset<Row> latent(Detector detector, Inputs in, Dataset<Row> anomalySet) {
         var kind = when(col(Columns.ROLE).equalTo(Role.TEST.value()),
                 when(col(Columns.LABEL).equalTo(0), lit("test_normal")).otherwise(lit("test_anomaly")))
                 .otherwise(col(Columns.ROLE));

@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import io.kka.tune.ModelRef;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.JobConfig;
@@ -37,7 +39,7 @@ public final class GenerateOnce {
         StageClock clock = new StageClock(spark, "generate " + iteration);
         long seed = io.kka.data.SplitHash.mix(cfg.run().seed() * 31 + iteration);
         // with learned features, E_{N-1}'s encoder when that iteration is committed (else a pretrained one)
-        Evaluator encoder = iteration > 0 && checkpoints.lastComplete() >= iteration - 1
+        Detector encoder = iteration > 0 && checkpoints.lastComplete() >= iteration - 1
                 && cfg.representatives().features() == io.kka.config.RepresentativesConfig.FeatureKind.ENCODER
                 ? stages.load(layout.iteration(iteration - 1, "evaluator")) : null;
         Dataset<Row> reps = clock.run("representatives", "selecting representative normals (Eq. 2)", () ->

@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kka.config.SelectionConfig;
 import org.apache.spark.sql.Dataset;
@@ -15,7 +17,7 @@ import org.apache.spark.sql.Row;
  * @param selector  its fitted threshold
  * @param name      who it is, for metrics.json ("baseline", "E_1")
  */
-record Judge(Evaluator evaluator, HardAnomalySelector selector, String name) {
+record Judge(Detector evaluator, HardAnomalySelector selector, String name) {
     /** name of the baseline judge E_{-1} */
     static final String BASELINE = "baseline";
 

@@ -77,6 +77,7 @@ public final class KkaLoop {
      */
     public ObjectNode run(SparkSession spark, boolean resume, int untilIteration) {
         refuseSpeculation(cfg, spark.sparkContext().getConf());
+        io.kka.detect.Detectors.provider(cfg.evaluator().kind());
         try (RunLease lease = RunLease.acquire(layout.root(), spark.sparkContext().hadoopConfiguration(),
                 cfg.run().leaseTtlS())) {
             return run(spark, resume, untilIteration, lease);

@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import io.kka.tune.ModelRef;
 import io.kka.tune.Tuner;
 import io.kka.generate.DescriptionGenerator;
@@ -20,7 +22,7 @@ public interface Stages {
      * @param encoder      E_{t-1}, whose φ gives the features with {@code representatives.features: encoder}; null at
      *                     iteration 0 (the stage then pretrains an encoder, or uses pixels)
      */
-    Dataset<Row> representatives(Dataset<Row> trainNormals, Evaluator encoder);
+    Dataset<Row> representatives(Dataset<Row> trainNormals, Detector encoder);
 
     /** The prompt rows of iteration t (GenerationSchemas.PROMPTS) built from the representatives. */
     Dataset<Row> prompts(Dataset<Row> representatives, int iteration, long seed);
@@ -38,10 +40,10 @@ public interface Stages {
     ImageRenderer renderer();
 
     /** Eq. 5: trains the confusion evaluator on the training normals plus the labelled anomaly set. */
-    Evaluator fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed);
+    Detector fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed);
 
-    /** Loads an evaluator saved by {@link Evaluator#save}. */
-    Evaluator load(String uri);
+    /** Loads an evaluator saved by {@link Detector#save}. */
+    Detector load(String uri);
 
     /** Eq. 7: the tuner of iteration t. */
     Tuner tuner(int iteration, long seed);

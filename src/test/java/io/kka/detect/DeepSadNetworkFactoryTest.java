@@ -24,8 +24,8 @@ class DeepSadNetworkFactoryTest {
 
     private static EvaluatorConfig withNetwork(NetworkKind kind, int rep) {
         EvaluatorConfig d = EvaluatorConfig.defaults();
-        return new EvaluatorConfig(kind, rep, d.eta(), d.epsilon(), d.centerEps(), d.epochs(), d.learningRate(),
-                d.weightDecay(), d.milestones(), 8, 2, 5, 0, d.pretrain());
+        return new EvaluatorConfig(EvaluatorConfig.Kind.DEEP_SAD, kind, rep, d.eta(), d.epsilon(), d.centerEps(), d.epochs(), d.learningRate(),
+                d.weightDecay(), d.milestones(), 8, 2, 5, 0, d.pretrain(), d.simplenet(), d.mahalanobis());
     }
 
     private static MultiLayerNetwork deepSad(DeepSadNetworkFactory f) {

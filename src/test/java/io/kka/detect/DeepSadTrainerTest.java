@@ -35,8 +35,8 @@ class DeepSadTrainerTest {
     static EvaluatorConfig config(int epochs) {
         EvaluatorConfig d = EvaluatorConfig.defaults();
         // small batches: enough updates for batch-norm running statistics (used when scoring) to settle
-        return new EvaluatorConfig(d.network(), 0, 1.0, 1e-6, 0.1, epochs, 1e-3, 1e-6, List.of(epochs - 1), 8, 2, 5,
-                0, d.pretrain());
+        return new EvaluatorConfig(EvaluatorConfig.Kind.DEEP_SAD, d.network(), 0, 1.0, 1e-6, 0.1, epochs, 1e-3, 1e-6,
+                List.of(epochs - 1), 8, 2, 5, 0, d.pretrain(), d.simplenet(), d.mahalanobis());
     }
 
     private static Map<Integer, Double> meanScoreByLabel(Dataset<Row> scored) {
@@ -108,8 +108,9 @@ class DeepSadTrainerTest {
     @Test
     void aPretrainedEncoderGivesEq2ItsLearnedFeaturesAtIterationZero() {
         EvaluatorConfig d = config(2);
-        EvaluatorConfig withAe = new EvaluatorConfig(d.network(), 0, 1.0, 1e-6, 0.1, 2, 1e-3, 1e-6, List.of(1), 8, 2, 5,
-                0, new EvaluatorConfig.PretrainConfig(true, 1, 1e-3, 1e-6));
+        EvaluatorConfig withAe = new EvaluatorConfig(EvaluatorConfig.Kind.DEEP_SAD, d.network(), 0, 1.0, 1e-6, 0.1, 2,
+                1e-3, 1e-6, List.of(1), 8, 2, 5, 0, new EvaluatorConfig.PretrainConfig(true, 1, 1e-3, 1e-6),
+                d.simplenet(), d.mahalanobis());
         // the autoencoder is LeNet-28's: 28x28 images
         Dataset<Row> train = DetectFixtures.frame(spark, 28, 1, new int[] {60}, new int[] {0}, "n");
         DeepSadModel phi = DeepSadTrainer.of(withAe, 7).pretrained(train);

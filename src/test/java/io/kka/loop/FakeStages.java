@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import io.kka.tune.ModelRef;
 import io.kka.tune.Tuner;
 import static org.apache.spark.sql.functions.col;
@@ -37,7 +39,7 @@ final class FakeStages implements Stages {
     }
 
     @Override
-    public Dataset<Row> representatives(Dataset<Row> trainNormals, Evaluator encoder) {
+    public Dataset<Row> representatives(Dataset<Row> trainNormals, Detector encoder) {
         return trainNormals.orderBy(Columns.SAMPLE_ID).limit(3);
     }
 
@@ -112,7 +114,7 @@ final class FakeStages implements Stages {
     }
 
     @Override
-    public Evaluator fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
+    public Detector fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
         var meanUdf = org.apache.spark.sql.functions.udf((byte[] png) -> mean(png), DataTypes.DoubleType);
         double mu = trainNormals.agg(org.apache.spark.sql.functions.avg(meanUdf.apply(col(Columns.IMAGE))))
                 .first().getDouble(0);
@@ -120,7 +122,7 @@ final class FakeStages implements Stages {
     }
 
     @Override
-    public Evaluator load(String uri) {
+    public Detector load(String uri) {
         try {
             return new MeanEvaluator(Double.parseDouble(io.kka.store.Fs.readString(uri + "/mu.txt",
                     spark.sparkContext().hadoopConfiguration())));
@@ -164,7 +166,7 @@ final class FakeStages implements Stages {
     }
 
     /** Scores by squared distance of the mean intensity to the normals' mean intensity. */
-    static final class MeanEvaluator implements Evaluator, java.io.Serializable {
+    static final class MeanEvaluator implements Detector, java.io.Serializable {
         private final double mu;
 
         MeanEvaluator(double mu) {
@@ -188,9 +190,18 @@ final class FakeStages implements Stages {
         }
 
         @Override
-        public void save(String uri) {
-            io.kka.store.Fs.writeString(uri + "/mu.txt", Double.toString(mu),
-                    SparkSession.active().sparkContext().hadoopConfiguration());
+        public String kind() {
+            return "test-mean";
+        }
+
+        @Override
+        public io.kka.detect.DeepSadModel encoder() {
+            throw new UnsupportedOperationException("the mean-intensity fake has no encoder");
+        }
+
+        @Override
+        public void writeTo(String dir, org.apache.hadoop.conf.Configuration conf) {
+            io.kka.store.Fs.writeString(dir + "/mu.txt", Double.toString(mu), conf);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.kka.loop;
 
+import io.kka.detect.Detector;
+
 import io.kka.tune.ModelRef;
 import io.kka.tune.Tuner;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +59,7 @@ class KkaLearnsTest {
         }
 
         @Override
-        public Dataset<Row> representatives(Dataset<Row> trainNormals, Evaluator encoder) {
+        public Dataset<Row> representatives(Dataset<Row> trainNormals, Detector encoder) {
             return real.representatives(trainNormals, encoder);
         }
 
@@ -82,12 +84,12 @@ class KkaLearnsTest {
         }
 
         @Override
-        public Evaluator fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
+        public Detector fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
             return new Pixel(MahalanobisDetector.of(features, 3).fit(trainNormals, null));
         }
 
         @Override
-        public Evaluator load(String uri) {
+        public Detector load(String uri) {
             try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Fs.readBytes(uri + "/model.ser",
                     spark.sparkContext().hadoopConfiguration())))) {
                 return new Pixel((MahalanobisModel) in.readObject());
@@ -107,7 +109,7 @@ class KkaLearnsTest {
         }
     }
 
-    private record Pixel(MahalanobisModel model) implements Evaluator {
+    private record Pixel(MahalanobisModel model) implements Detector {
         @Override
         public Dataset<Row> score(Dataset<Row> samples) {
             return model.score(samples);
@@ -119,15 +121,24 @@ class KkaLearnsTest {
         }
 
         @Override
-        public void save(String uri) {
+        public String kind() {
+            return "test-pixel-mahalanobis";
+        }
+
+        @Override
+        public io.kka.detect.DeepSadModel encoder() {
+            throw new UnsupportedOperationException("pixel features have no encoder");
+        }
+
+        @Override
+        public void writeTo(String dir, org.apache.hadoop.conf.Configuration conf) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             try (ObjectOutputStream out = new ObjectOutputStream(b)) {
                 out.writeObject(model);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Fs.writeBytes(uri + "/model.ser", b.toByteArray(), SparkSession.active().sparkContext()
-                    .hadoopConfiguration());
+            Fs.writeBytes(dir + "/model.ser", b.toByteArray(), conf);
         }
 
         @Override

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kka", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "KKA on Spark: anomaly-related knowledge from LLMs for vision anomaly detection.",
         subcommands = {IngestCommand.class, RunCommand.class, GenerateCommand.class, TrainCommand.class,
-            ScoreCommand.class, ReportCommand.class, ConfigCommand.class, BenchCommand.class,
+            ScoreCommand.class, ReportCommand.class, ExportCommand.class, ConfigCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Kka implements Runnable {
     @CommandLine.Spec

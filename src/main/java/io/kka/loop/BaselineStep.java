@@ -31,8 +31,14 @@ final class BaselineStep {
     private BaselineStep() {
     }
 
-    static Output run(SparkSession spark, Stages stages, SelectionConfig selection, Inputs in, long seed, String work,
-            StageClock clock) {
+    static Output run(IterationContext ctx) {
+        SparkSession spark = ctx.spark();
+        Stages stages = ctx.stages();
+        SelectionConfig selection = ctx.cfg().selection();
+        Inputs in = ctx.in();
+        long seed = ctx.seed();
+        String work = ctx.work();
+        StageClock clock = ctx.clock();
         Detector e = clock.run("baseline", "training the No-anomalies baseline E_-1 (normals only)", () -> {
             Dataset<Row> none = in.trainNormals().limit(0);
             Detector fitted = stages.fit(in.trainNormals(), none, seed);

@@ -1,9 +1,5 @@
 package io.kka.loop;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.ConfigLoader;
 import io.kka.config.ConfigPrinter;
 import io.kka.config.JobConfig;
@@ -29,8 +25,6 @@ import org.apache.hadoop.fs.Path;
  * survives a crash so that its tuning-job id can be reused on resume.
  */
 public final class Checkpoints {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
     private static final Pattern COMMITTED = Pattern.compile("\\d{3}");
     /** The marker written last into a committed iteration directory. */
     public static final String MARKER = "_COMMITTED";
@@ -128,7 +122,11 @@ public final class Checkpoints {
         if (!Fs.exists(layout.state(), conf)) {
             return -1;
         }
-        return JSON.readTree(Fs.readString(layout.state(), conf)).path("last_complete_iteration").asInt(-1);
+        return Records.read(layout.state(), LegacyState.class, conf).lastCompleteIteration();
+    }
+
+    /** What a state.json of any version holds: the last complete iteration (required). */
+    private record LegacyState(int lastCompleteIteration) {
     }
 
     /** @return the working directory of iteration t (created if missing; kept across a crash) */
@@ -150,32 +148,24 @@ public final class Checkpoints {
      * @param record the iteration's record (model reference, threshold, metrics summary)
      * @param prov   provenance for state.json
      */
-    public void commit(int t, ObjectNode record, Provenance prov) {
+    public void commit(int t, IterationRecord record, Provenance prov) {
         String work = workDir(t);
-        Fs.writeString(Fs.child(work, "iteration.json"), record.toPrettyString() + "\n", conf);
+        Records.write(Fs.child(work, "iteration.json"), record, conf);
         Fs.commit(work, layout.iteration(t), true, conf);
         // last: one object, written whole or not at all, also where the rename above was a copy
         Fs.writeString(Fs.child(layout.iteration(t), MARKER), "iteration " + t + "\n", conf);
-        ObjectNode state = JSON.createObjectNode();
-        state.put("version", 1);
-        state.put("run_dir", layout.root());
-        state.put("last_complete_iteration", t);
-        state.set("provenance", JSON.valueToTree(prov));
-        ArrayNode its = state.putArray("iterations");
+        List<IterationRecord> its = new java.util.ArrayList<>();
         for (int i = 0; i <= t; i++) {
             its.add(record(i));
         }
-        Fs.writeString(layout.state(), state.toPrettyString() + "\n", conf);
+        Records.write(layout.state(), new RunState(1, layout.root(), t, prov, its), conf);
     }
 
-    /** @return the committed record of iteration t */
-    public ObjectNode record(int t) {
-        String file = Fs.child(layout.iteration(t), "iteration.json");
-        try {
-            JsonNode n = JSON.readTree(Fs.readString(file, conf));
-            return (ObjectNode) n;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+    /**
+     * @return the committed record of iteration t
+     * @throws IllegalStateException naming the file and field if a field is missing
+     */
+    public IterationRecord record(int t) {
+        return Records.read(Fs.child(layout.iteration(t), "iteration.json"), IterationRecord.class, conf);
     }
 }

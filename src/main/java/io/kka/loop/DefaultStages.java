@@ -31,9 +31,8 @@ import io.kka.generate.http.HttpDescriptionGenerator;
 import io.kka.generate.http.HttpImageRenderer;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -181,17 +180,16 @@ public final class DefaultStages implements Stages {
     }
 
     @Override
-    public Map<String, Object> evaluate(Dataset<Row> scoredTest) {
-        AnomalyMetrics.Result r = AnomalyMetrics.of(scoredTest, Columns.SCORE, Columns.LABEL);
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (r.anomalies() == 0 || r.normals() == 0) {
-            return m;
+    public Optional<Evaluation> evaluate(Dataset<Row> scoredTest) {
+        // one small aggregate: AnomalyMetrics refuses a split without both labels, which here means "not measured"
+        List<Row> labels = scoredTest.groupBy(col(Columns.LABEL)).count().collectAsList();
+        boolean normals = labels.stream().anyMatch(r -> !r.isNullAt(0) && r.getInt(0) == 0);
+        boolean anomalies = labels.stream().anyMatch(r -> !r.isNullAt(0) && r.getInt(0) == 1);
+        if (!normals || !anomalies) {
+            return Optional.empty();
         }
-        m.put("auroc", r.auroc());
-        m.put("auprc", r.auprc());
-        m.put("test_rows", r.anomalies() + r.normals());
-        m.put("per_class", AnomalyMetrics.aurocPerClass(scoredTest, Columns.SCORE, Columns.LABEL,
-                Columns.CLASS_NAME));
-        return m;
+        AnomalyMetrics.Result r = AnomalyMetrics.of(scoredTest, Columns.SCORE, Columns.LABEL);
+        return Optional.of(new Evaluation(r.auroc(), r.auprc(), r.anomalies() + r.normals(),
+                AnomalyMetrics.aurocPerClass(scoredTest, Columns.SCORE, Columns.LABEL, Columns.CLASS_NAME)));
     }
 }

@@ -48,8 +48,12 @@ final class DpoEffect {
      * @param judge   E_{t-1} with its threshold
      * @param after   usable rows of G_t judged by {@code judge}
      */
-    static Output run(SparkSession spark, Stages stages, ModelRef before, Dataset<Row> prompts, Judge judge,
-            Dataset<Row> after, long seed, String work, StageClock clock) {
+    static Output run(IterationContext ctx, ModelRef before, Dataset<Row> prompts, Judge judge, Dataset<Row> after) {
+        SparkSession spark = ctx.spark();
+        Stages stages = ctx.stages();
+        long seed = ctx.seed();
+        String work = ctx.work();
+        StageClock clock = ctx.clock();
         return clock.run("dpo-effect", "Eq. 8: the same prompts from the model before DPO (" + before.ref() + ")",
                 () -> {
                     String dir = Fs.child(work, "dpo_effect");

@@ -52,8 +52,14 @@ final class EvaluateStep {
      * @param candidates the usable rows of G_t
      * @param baseline   the No-anomalies baseline as a judge
      */
-    static Output run(SparkSession spark, Stages stages, SelectionConfig selection, Inputs in, Dataset<Row> anomalySet,
-            Dataset<Row> candidates, Judge baseline, long seed, String work, StageClock clock) {
+    static Output run(IterationContext ctx, Dataset<Row> anomalySet, Dataset<Row> candidates, Judge baseline) {
+        SparkSession spark = ctx.spark();
+        Stages stages = ctx.stages();
+        SelectionConfig selection = ctx.cfg().selection();
+        Inputs in = ctx.in();
+        long seed = ctx.seed();
+        String work = ctx.work();
+        StageClock clock = ctx.clock();
         Detector e = clock.run("train", "training the confusion evaluator (Eq. 5)", () -> {
             Detector fitted = stages.fit(in.trainNormals(), anomalySet, seed);
             fitted.save(Fs.child(work, "evaluator"), true, spark.sparkContext().hadoopConfiguration());

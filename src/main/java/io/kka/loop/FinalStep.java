@@ -13,7 +13,6 @@ import io.kka.data.Role;
 import io.kka.data.SplitHash;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
-import java.util.Map;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -43,16 +42,19 @@ final class FinalStep {
         clock.run("latent", "latent map (PCA of φ(x))", () -> GenerateStep.persist(spark,
                 latent(detector, in, spark.read().parquet(layout.iteration(last, "anomaly_set"))),
                 layout.finalDir("latent")));
-        Map<String, Object> eval = stages.evaluate(scores);
+        java.util.Optional<Evaluation> eval = stages.evaluate(scores);
         ObjectNode out = Metrics.JSON.createObjectNode();
         out.put("iteration", last);
         out.put("detector", detector.describe() + " trained on normals + the final anomaly set");
-        out.set("auroc", eval.containsKey("auroc") ? Metrics.JSON.valueToTree(eval.get("auroc")) : null);
-        out.set("auprc", eval.containsKey("auprc") ? Metrics.JSON.valueToTree(eval.get("auprc")) : null);
-        out.put("test_rows", scores.count());
-        if (eval.containsKey("per_class")) {
-            out.set("per_class", Metrics.JSON.valueToTree(eval.get("per_class")));
+        if (eval.isPresent()) {
+            out.put("auroc", eval.get().auroc());
+            out.put("auprc", eval.get().auprc());
+        } else {
+            out.putNull("auroc");
+            out.putNull("auprc");
         }
+        out.put("test_rows", scores.count());
+        eval.map(Evaluation::perClass).ifPresent(pc -> out.set("per_class", Metrics.JSON.valueToTree(pc)));
         Fs.writeString(layout.finalDir("metrics.json"), out.toPrettyString() + "\n",
                 spark.sparkContext().hadoopConfiguration());
         return out;

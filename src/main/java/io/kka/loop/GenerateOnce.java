@@ -34,10 +34,10 @@ public final class GenerateOnce {
         Stages stages = DefaultStages.of(cfg, spark, in.all());
         Checkpoints checkpoints = Checkpoints.of(layout, spark.sparkContext().hadoopConfiguration());
         ModelRef lm = iteration > 0 && checkpoints.lastComplete() >= iteration - 1
-                ? Metrics.model(checkpoints.record(iteration - 1).path("lm_next")) : stages.initialModel();
+                ? checkpoints.record(iteration - 1).lmNext() : stages.initialModel();
         String out = layout.path(String.format("generate/%03d", iteration));
         StageClock clock = new StageClock(spark, "generate " + iteration);
-        long seed = io.kka.data.SplitHash.mix(cfg.run().seed() * 31 + iteration);
+        long seed = IterationContext.seedOf(cfg.run().seed(), iteration);
         // with learned features, E_{N-1}'s encoder when that iteration is committed (else a pretrained one)
         Detector encoder = iteration > 0 && checkpoints.lastComplete() >= iteration - 1
                 && cfg.representatives().features() == io.kka.config.RepresentativesConfig.FeatureKind.ENCODER
@@ -45,7 +45,8 @@ public final class GenerateOnce {
         Dataset<Row> reps = clock.run("representatives", "selecting representative normals (Eq. 2)", () ->
                 GenerateStep.persist(spark, stages.representatives(in.trainNormals(), encoder), Fs.child(out,
                         "representatives")));
-        GenerateStep.Output g = GenerateStep.run(spark, stages, reps, lm, iteration, seed, out, clock);
+        GenerateStep.Output g = GenerateStep.run(new IterationContext(spark, cfg, stages, layout, in, iteration,
+                seed, out, clock), reps, lm);
         ObjectNode m = Metrics.JSON.createObjectNode();
         m.put("iteration", iteration);
         m.set("lm", Metrics.model(lm));

@@ -33,8 +33,13 @@ final class GenerateStep {
     private GenerateStep() {
     }
 
-    static Output run(SparkSession spark, Stages stages, Dataset<Row> representatives, ModelRef lm, int t, long seed,
-            String work, StageClock clock) {
+    static Output run(IterationContext ctx, Dataset<Row> representatives, ModelRef lm) {
+        SparkSession spark = ctx.spark();
+        Stages stages = ctx.stages();
+        int t = ctx.t();
+        long seed = ctx.seed();
+        String work = ctx.work();
+        StageClock clock = ctx.clock();
         Dataset<Row> prompts = clock.run("prompts", "building prompts", () -> persist(spark,
                 stages.prompts(representatives, t, seed), Fs.child(work, "prompts")));
         DescriptionGenerator describer = stages.describer(lm);

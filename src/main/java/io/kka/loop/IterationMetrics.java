@@ -104,18 +104,10 @@ final class IterationMetrics {
     }
 
     /** The checkpoint record (state.json's per-iteration entry). */
-    static ObjectNode record(int t, ModelRef used, ModelRef next, EvaluateStep.Output eval,
+    static IterationRecord record(int t, ModelRef used, ModelRef next, EvaluateStep.Output eval,
             HardAnomalySelector baseline) {
-        ObjectNode r = Metrics.JSON.createObjectNode();
-        r.put("iteration", t);
-        r.set("lm_used", Metrics.model(used));
-        r.set("lm_next", Metrics.model(next));
-        r.put("threshold", eval.selector().threshold());
-        r.set("threshold_levels", Metrics.JSON.valueToTree(eval.selector().levels()));
-        r.put("baseline_threshold", baseline.threshold());
-        r.set("baseline_levels", Metrics.JSON.valueToTree(baseline.levels()));
-        r.put("set_size", eval.heldOut().get("size").asLong());
-        r.put("hard_fraction", eval.heldOut().get("hard_fraction").asDouble());
-        return r;
+        return new IterationRecord(t, used, next, eval.selector().threshold(), eval.selector().levels(),
+                baseline.threshold(), baseline.levels(), eval.heldOut().get("size").asLong(),
+                eval.heldOut().get("hard_fraction").asDouble());
     }
 }

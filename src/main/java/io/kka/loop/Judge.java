@@ -2,7 +2,6 @@ package io.kka.loop;
 
 import io.kka.detect.Detector;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kka.config.SelectionConfig;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,13 +37,13 @@ record Judge(Detector evaluator, HardAnomalySelector selector, String name) {
      * @param evaluator   URI of E_{t-1}
      * @param t           the iteration being judged
      * @return the judge
-     * @throws IllegalStateException if the committed record has no threshold (a run from an older version)
+     * @throws IllegalStateException if the committed record lacks a field (a run from an older version)
      */
     static Judge previous(Stages stages, SelectionConfig selection, Checkpoints checkpoints, String evaluator,
             int t) {
-        JsonNode r = checkpoints.record(t - 1);
-        return new Judge(stages.load(evaluator), HardAnomalySelector.withThreshold(selection,
-                required(r, "threshold", t - 1), levels(r.path("threshold_levels"))), "E_" + (t - 1));
+        IterationRecord r = checkpoints.record(t - 1);
+        return new Judge(stages.load(evaluator), HardAnomalySelector.withThreshold(selection, r.threshold(),
+                r.thresholdLevels()), "E_" + (t - 1));
     }
 
     /**
@@ -57,24 +56,8 @@ record Judge(Detector evaluator, HardAnomalySelector selector, String name) {
      * @return the judge
      */
     static Judge baseline(Stages stages, SelectionConfig selection, Checkpoints checkpoints, String evaluator) {
-        JsonNode r = checkpoints.record(0);
-        return new Judge(stages.load(evaluator), HardAnomalySelector.withThreshold(selection,
-                required(r, "baseline_threshold", 0), levels(r.path("baseline_levels"))), BASELINE);
-    }
-
-    private static java.util.Map<String, Double> levels(JsonNode o) {
-        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-        o.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
-        return m;
-    }
-
-    /** @return a number of a committed record, never a silent 0 */
-    static double required(JsonNode record, String key, int t) {
-        JsonNode v = record.get(key);
-        if (v == null || !v.isNumber()) {
-            throw new IllegalStateException("iterations/" + String.format("%03d", t) + "/iteration.json has no"
-                    + " numeric '" + key + "': the run directory was written by an older version; start a new run");
-        }
-        return v.asDouble();
+        IterationRecord r = checkpoints.record(0);
+        return new Judge(stages.load(evaluator), HardAnomalySelector.withThreshold(selection, r.baselineThreshold(),
+                r.baselineLevels()), BASELINE);
     }
 }

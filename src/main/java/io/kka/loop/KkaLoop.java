@@ -6,7 +6,6 @@ import io.kka.config.JobConfig;
 import io.kka.config.RepresentativesConfig;
 import io.kka.config.TuningConfig;
 import io.kka.data.InvalidInputException;
-import io.kka.data.SplitHash;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
 import io.kka.store.RunLease;
@@ -110,7 +109,7 @@ public final class KkaLoop {
             LOG.info("resuming {} after committed iteration {}", layout.root(), first - 1);
         }
         for (int t = first; t <= last; t++) {
-            ObjectNode record = iteration(spark, in, t, checkpoints);
+            IterationRecord record = iteration(spark, in, t, checkpoints);
             lease.check();
             checkpoints.commit(t, record, prov);
         }
@@ -120,19 +119,20 @@ public final class KkaLoop {
         return RunMetrics.write(spark, layout, prov, checkpoints.lastComplete(), finalMetrics);
     }
 
-    private ObjectNode iteration(SparkSession spark, Inputs in, int t, Checkpoints checkpoints) {
+    private IterationRecord iteration(SparkSession spark, Inputs in, int t, Checkpoints checkpoints) {
         StageClock clock = new StageClock(spark, "iteration " + t);
         String work = checkpoints.workDir(t);
-        long seed = SplitHash.mix(cfg.run().seed() * 31 + t);
+        long seed = IterationContext.seedOf(cfg.run().seed(), t);
+        IterationContext ctx = new IterationContext(spark, cfg, stages, layout, in, t, seed, work, clock);
         // tuning.provider none (the no-DPO ablation): every iteration generates with the initial model
         ModelRef lm = t == 0 || cfg.tuning().provider() == TuningConfig.TuningProvider.NONE ? stages.initialModel()
-                : Metrics.model(checkpoints.record(t - 1).path("lm_next"));
+                : checkpoints.record(t - 1).lmNext();
 
-        Dataset<Row> reps = representatives(spark, in, t, work, clock);
-        GenerateStep.Output gen = GenerateStep.run(spark, stages, reps, lm, t, seed, work, clock);
+        Dataset<Row> reps = representatives(ctx);
+        GenerateStep.Output gen = GenerateStep.run(ctx, reps, lm);
 
         // the held-out judge of G_t: E_{t-1}, or at t = 0 the No-anomalies baseline (no evaluator has seen G_t)
-        BaselineStep.Output baseline = t == 0 ? BaselineStep.run(spark, stages, cfg.selection(), in, seed, work, clock)
+        BaselineStep.Output baseline = t == 0 ? BaselineStep.run(ctx)
                 : null;
         Judge judge = t == 0 ? baseline.judge()
                 : Judge.previous(stages, cfg.selection(), checkpoints, layout.iteration(t - 1, "evaluator"), t);
@@ -143,22 +143,20 @@ public final class KkaLoop {
 
         DpoEffect.Output effect = null;
         if (t > 0 && cfg.selection().dpoEffect()) {
-            ModelRef before = Metrics.model(checkpoints.record(t - 1).path("lm_used"));
+            ModelRef before = checkpoints.record(t - 1).lmUsed();
             if (!before.equals(lm)) {
-                effect = DpoEffect.run(spark, stages, before, gen.prompts(), judge, judged, seed, work, clock);
+                effect = DpoEffect.run(ctx, before, gen.prompts(), judge, judged);
             }
         }
 
-        Update update = t == 0 ? Update.initial(cfg, judged, seed)
+        Update update = t == 0 ? Update.initial(ctx, judged)
                 : clock.run("update", "updating the anomaly set (" + cfg.run().mode().name().toLowerCase() + ")",
-                        () -> Update.next(spark, cfg, layout, t, judged, seed));
+                        () -> Update.next(ctx, judged));
 
         Judge base = t == 0 ? judge : Judge.baseline(stages, cfg.selection(), checkpoints,
                 layout.iteration(0, "baseline"));
-        EvaluateStep.Output eval = EvaluateStep.run(spark, stages, cfg.selection(), in, update.set(), judged, base,
-                seed, work, clock);
-        TuneStep.Output tune = TuneStep.run(spark, cfg, stages, layout, t, seed, lm, eval.probe(), gen.prompts(), work,
-                "iterations/" + String.format("%03d", t), clock);
+        EvaluateStep.Output eval = EvaluateStep.run(ctx, update.set(), judged, base);
+        TuneStep.Output tune = TuneStep.run(ctx, lm, eval.probe(), gen.prompts());
 
         ObjectNode metrics = IterationMetrics.of(cfg, t, new IterationMetrics.Parts(lm, gen,
                 baseline == null ? null : baseline.metrics(), newGeneration, update,
@@ -171,7 +169,12 @@ public final class KkaLoop {
     }
 
     /** Eq. 2 once on pixels; on learned features every iteration, with E_{t-1}'s encoder (a pretrained one at t = 0). */
-    private Dataset<Row> representatives(SparkSession spark, Inputs in, int t, String work, StageClock clock) {
+    private Dataset<Row> representatives(IterationContext ctx) {
+        SparkSession spark = ctx.spark();
+        Inputs in = ctx.in();
+        int t = ctx.t();
+        String work = ctx.work();
+        StageClock clock = ctx.clock();
         boolean learned = cfg.representatives().features() == RepresentativesConfig.FeatureKind.ENCODER;
         if (t > 0 && !learned) {
             return spark.read().parquet(layout.iteration(0, "representatives"));

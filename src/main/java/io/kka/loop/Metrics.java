@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.kka.data.Columns;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -68,12 +67,9 @@ final class Metrics {
         return new ModelRef(o.path("kind").asText(), o.path("ref").asText());
     }
 
-    /** @return an evaluation object from {@link Stages#evaluate}'s map, or null */
-    static ObjectNode evaluation(Map<String, Object> m) {
-        if (m == null || m.isEmpty()) {
-            return null;
-        }
-        return JSON.valueToTree(m);
+    /** @return the evaluation object of metrics.json, or null when nothing was measured */
+    static ObjectNode evaluation(java.util.Optional<Evaluation> e) {
+        return e.<ObjectNode>map(Records.JSON::valueToTree).orElse(null);
     }
 
     /** @return the fraction a / (a + b), 0 when both are 0 */

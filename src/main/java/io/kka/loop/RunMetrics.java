@@ -34,17 +34,18 @@ final class RunMetrics {
         double cost = 0;
         double seconds = 0;
         for (int t = 0; t <= last; t++) {
-            JsonNode m = read(Fs.child(layout.iteration(t), "metrics.json"), conf);
+            String file = Fs.child(layout.iteration(t), "metrics.json");
+            JsonNode m = read(file, conf);
             its.add(m);
-            generated += m.path("generation").path("images").asLong() + m.path("generation").path("image_errors").asLong();
-            JsonNode u = m.path("usage");
-            requests += u.path("requests").asLong();
-            retries += u.path("retries").asLong();
-            tokens += u.path("prompt_tokens").asLong() + u.path("completion_tokens").asLong();
-            images += u.path("images").asLong();
-            errors += u.path("errors").asLong();
-            cost += u.path("cost").asDouble();
-            seconds += m.path("seconds").path("total").asDouble();
+            Summed v = summed(file, m);
+            generated += v.generation().images() + v.generation().imageErrors();
+            requests += v.usage().requests();
+            retries += v.usage().retries();
+            tokens += v.usage().promptTokens() + v.usage().completionTokens();
+            images += v.usage().images();
+            errors += v.usage().errors();
+            cost += v.usage().cost();
+            seconds += v.seconds().total();
         }
         run.set("final", finalMetrics);
         ObjectNode totals = run.putObject("totals");
@@ -58,6 +59,29 @@ final class RunMetrics {
         totals.put("seconds", seconds);
         Fs.writeString(layout.metrics(), run.toPrettyString() + "\n", conf);
         return run;
+    }
+
+    /** The parts of an iteration's metrics.json the totals add up; each field is required. */
+    private record Summed(Generation generation, Usage usage, Seconds seconds) {
+    }
+
+    private record Generation(long images, long imageErrors) {
+    }
+
+    private record Usage(long requests, long retries, long promptTokens, long completionTokens, long images,
+            long errors, double cost) {
+    }
+
+    private record Seconds(double total) {
+    }
+
+    private static Summed summed(String file, JsonNode m) {
+        try {
+            return Records.JSON.treeToValue(m, Summed.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(file + ": cannot add up the run totals (" + e.getOriginalMessage()
+                    .replace('\n', ' ') + ")");
+        }
     }
 
     private static JsonNode read(String uri, Configuration conf) {

@@ -6,7 +6,7 @@ import io.kka.tune.ModelRef;
 import io.kka.tune.Tuner;
 import io.kka.generate.DescriptionGenerator;
 import io.kka.generate.ImageRenderer;
-import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -52,7 +52,8 @@ public interface Stages {
      * Measures a scored test split (reporting only: no decision reads it).
      *
      * @param scoredTest test rows with label, class_name and score
-     * @return auroc, auprc, test_rows and per_class (AUROC per anomaly class vs the normals); empty if no labels
+     * @return AUROC, AUPRC, rows and AUROC per anomaly class vs the normals; empty when the split lacks normals or
+     *         anomalies (nothing to measure), never an error for that
      */
-    Map<String, Object> evaluate(Dataset<Row> scoredTest);
+    Optional<Evaluation> evaluate(Dataset<Row> scoredTest);
 }

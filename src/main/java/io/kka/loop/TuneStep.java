@@ -37,9 +37,16 @@ final class TuneStep {
      *                them)
      * @param prompts the prompt rows of iteration t
      */
-    static Output run(SparkSession spark, JobConfig cfg, Stages stages, RunLayout layout, int t, long seed,
-            ModelRef lm, Dataset<Row> judged, Dataset<Row> prompts, String work, String committedRel,
-            StageClock clock) {
+    static Output run(IterationContext ctx, ModelRef lm, Dataset<Row> judged, Dataset<Row> prompts) {
+        SparkSession spark = ctx.spark();
+        JobConfig cfg = ctx.cfg();
+        Stages stages = ctx.stages();
+        RunLayout layout = ctx.layout();
+        int t = ctx.t();
+        long seed = ctx.seed();
+        String work = ctx.work();
+        String committedRel = ctx.committedRel();
+        StageClock clock = ctx.clock();
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         PromptTemplate pairPrompt = PromptTemplate.load("tuning.pair_prompt_template", cfg.tuning()
                 .pairPromptTemplate(), conf);

@@ -1,10 +1,8 @@
 package io.kka.loop;
 
 import io.kka.config.JobConfig;
-import io.kka.store.RunLayout;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The anomaly set of iteration t and how it came about (Eq. 8's update).
@@ -20,8 +18,9 @@ record Update(Dataset<Row> set, long added, long removed) {
      *
      * @param judged G_0 judged by the baseline E_{-1}
      */
-    static Update initial(JobConfig cfg, Dataset<Row> judged, long seed) {
-        Dataset<Row> set = AnomalySetUpdater.of(cfg.run().mode(), cfg.selection(), seed).initial(judged);
+    static Update initial(IterationContext ctx, Dataset<Row> judged) {
+        JobConfig cfg = ctx.cfg();
+        Dataset<Row> set = AnomalySetUpdater.of(cfg.run().mode(), cfg.selection(), ctx.seed()).initial(judged);
         return new Update(set, set.count(), 0);
     }
 
@@ -31,9 +30,10 @@ record Update(Dataset<Row> set, long added, long removed) {
      *
      * @param judged usable rows of G_t with E_{t-1}'s score and hardness
      */
-    static Update next(SparkSession spark, JobConfig cfg, RunLayout layout, int t, Dataset<Row> judged, long seed) {
-        Dataset<Row> before = spark.read().parquet(layout.iteration(t - 1, "anomaly_set"));
-        AnomalySetUpdater.Update u = AnomalySetUpdater.of(cfg.run().mode(), cfg.selection(), seed)
+    static Update next(IterationContext ctx, Dataset<Row> judged) {
+        JobConfig cfg = ctx.cfg();
+        Dataset<Row> before = ctx.spark().read().parquet(ctx.layout().iteration(ctx.t() - 1, "anomaly_set"));
+        AnomalySetUpdater.Update u = AnomalySetUpdater.of(cfg.run().mode(), cfg.selection(), ctx.seed())
                 .update(before, judged);
         return new Update(u.set(), u.added(), u.removed());
     }

@@ -54,4 +54,25 @@ class CheckpointsTest {
                 e.getMessage());
         assertEquals(1, at(run).begin(cfg, Provenance.of(cfg, "test"), true), "--resume continues after it");
     }
+
+    @Test
+    void aCommittedRecordWithoutAFieldIsAnErrorNamingItNeverAZero(@TempDir Path run) throws Exception {
+        Files.createDirectories(run.resolve("iterations/000"));
+        Files.writeString(run.resolve("iterations/000/" + Checkpoints.MARKER), "iteration 0\n");
+        IterationRecord r = new IterationRecord(0, io.kka.tune.ModelRef.embedded("lm-initial"),
+                io.kka.tune.ModelRef.embedded("iterations/000/lm"), 0.25, java.util.Map.of("max", 0.3), 0.5,
+                java.util.Map.of(), 40, 0.125);
+        Files.writeString(run.resolve("iterations/000/iteration.json"), Records.write(r));
+        assertEquals(r, at(run).record(0), "round trip");
+        String text = Records.write(r).replace("  \"threshold\" : 0.25,\n", "");
+        assertTrue(!text.contains("\"threshold\" :"), text);
+        Files.writeString(run.resolve("iterations/000/iteration.json"), text);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> at(run).record(0));
+        assertTrue(e.getMessage().contains("iterations/000/iteration.json: not a valid IterationRecord")
+                && e.getMessage().contains("'threshold'"), e.getMessage());
+        Files.writeString(run.resolve("iterations/000/iteration.json"), Records.write(r)
+                .replace("\"threshold\" : 0.25", "\"threshold\" : null"));
+        e = assertThrows(IllegalStateException.class, () -> at(run).record(0));
+        assertTrue(e.getMessage().contains("'threshold'"), e.getMessage());
+    }
 }

@@ -104,7 +104,7 @@ class KkaLearnsTest {
         }
 
         @Override
-        public Map<String, Object> evaluate(Dataset<Row> scoredTest) {
+        public java.util.Optional<Evaluation> evaluate(Dataset<Row> scoredTest) {
             return real.evaluate(scoredTest);
         }
     }

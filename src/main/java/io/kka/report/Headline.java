@@ -61,19 +61,21 @@ final class Headline {
     /** Whether the run is finished and, if not, how far it got. */
     private void status() {
         JsonNode fin = fin();
-        String text;
+        b.append("<p class=\"status\">");
         if (fin.isObject()) {
-            text = "Finished: the final detector (" + fin.path("detector").asText("?") + ") was trained on the"
-                    + " normals and the anomaly set of iteration " + fin.path("iteration").asText("?")
-                    + " and evaluated on " + fin.path("test_rows").asText("?") + " test rows.";
+            b.append(Html.text("Finished: the final detector (" + fin.path("detector").asText("?") + ") was trained"
+                    + " on the normals and the anomaly set of iteration "))
+                    .append(cellOf("final.iteration", fin.path("iteration"), Headline::count))
+                    .append(" and evaluated on ")
+                    .append(cellOf("final.test_rows", fin.path("test_rows"), Headline::count)).append(" test rows.");
         } else {
             String why = metrics.isMissingNode() ? "there is no metrics.json" : fin.isNull()
                     ? "metrics.json's final result is null" : "metrics.json has no final result";
-            text = "Not finished: the final detector has not run (" + why + "). "
+            b.append(Html.text("Not finished: the final detector has not run (" + why + "). "
                     + (iterations.isEmpty() ? "No iteration has been committed yet."
-                    : "Shown is what the committed iterations " + range() + " measured.");
+                    : "Shown is what the committed iterations " + range() + " measured.")));
         }
-        b.append("<p class=\"status\">").append(Html.text(text)).append("</p>\n");
+        b.append("</p>\n");
     }
 
     private String range() {
@@ -185,11 +187,10 @@ final class Headline {
             if (at.size() >= 2) {
                 double first = iterations.get(at.get(0)).path(group).path("hard_fraction").asDouble();
                 double last = iterations.get(at.get(at.size() - 1)).path(group).path("hard_fraction").asDouble();
-                parts.add(Html.text("hard fraction of " + (group.equals("anomaly_set") ? "A_t" : "G_t") + " "
-                        + percent(first) + " at t = " + at.get(0) + " → " + percent(last) + " at t = "
-                        + at.get(at.size() - 1) + " (") + metric("trend." + group + ".hard_fraction",
-                        String.format(Locale.ROOT, "%+.1f points", 100 * (last - first)),
-                        "last minus first, in percentage points") + ")");
+                parts.add(Html.text("hard fraction of " + (group.equals("anomaly_set") ? "A_t" : "G_t") + " ")
+                        + metric("trend." + group + ".hard_fraction", String.format(Locale.ROOT, "%+.1f points",
+                        100 * (last - first)), "last minus first, in percentage points")
+                        + Html.text(" from t = " + at.get(0) + " to t = " + at.get(at.size() - 1)));
             }
         }
         int measured = 0;

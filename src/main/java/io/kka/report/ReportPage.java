@@ -25,10 +25,21 @@ final class ReportPage {
             "figure.tile figcaption{word-wrap:break-word}.score{display:block;color:#777}",
             "svg.chart{background:#fff;font-size:11px}.grid line,line.grid{stroke:#eee}",
             "rect.frame{fill:none;stroke:#999}.tick{fill:#555}.axis-label{fill:#222;font-size:12px}",
-            ".legend{fill:#222}.legend-box{fill:#fff;fill-opacity:.85;stroke:#ddd}");
+            ".legend{fill:#222}.legend-box{fill:#fff;fill-opacity:.85;stroke:#ddd}",
+            ".headline{background:#f3f7fc;border:1px solid #b9cde5;padding:2px 16px 6px;margin:12px 0}",
+            ".headline h2{margin-top:10px;border:none}.headline table{display:inline-table;vertical-align:top;",
+            "margin:4px 24px 8px 0;background:#fff}.headline .status{font-weight:600}",
+            ".nm{color:#777;font-style:italic}");
 
     private final StringBuilder body = new StringBuilder();
+    private String lead = "";
     private int figures;
+
+    /** Sets the block shown first, above the notes and every section (HTML built by this package's builders). */
+    ReportPage lead(String html) {
+        lead = html + "\n";
+        return this;
+    }
 
     /** Appends a section heading. */
     ReportPage heading(int level, String text) {
@@ -80,7 +91,7 @@ final class ReportPage {
 
     /**
      * @param title page title
-     * @param notes what is missing or unreadable, listed at the top
+     * @param notes what is missing or unreadable, listed below the lead block
      * @return the whole document
      */
     String document(String title, List<String> notes) {
@@ -89,7 +100,7 @@ final class ReportPage {
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(Html.text(title)).append("</title><style>").append(CSS)
-                .append("</style></head>\n<body>\n<h1>").append(Html.text(title)).append("</h1>\n");
+                .append("</style></head>\n<body>\n<h1>").append(Html.text(title)).append("</h1>\n").append(lead);
         if (!notes.isEmpty()) {
             b.append("<div class=\"notes\"><b>Missing from this run directory</b> (a partial run is expected to lack"
                     + " some of these):<ul>");

@@ -12,13 +12,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the HTML report of a run directory: one self-contained {@code index.html} (inline CSS and SVG, images as
- * {@code data:} URIs, no script, no external resource) with the config and provenance, a per-iteration table,
- * AUROC and hard-fraction charts, per-iteration score histograms with the Eq. 6 threshold and image grids of hard
- * and easy generated anomalies (the paper's Figure 3), the final detector's ROC curve and the latent map (Figure 5).
+ * {@code data:} URIs, no script, no external resource) that opens with a headline ({@link Headline}: the final
+ * detector against the No-anomalies baseline, the hard-fraction and Eq. 8 trends, cost and time), then the config
+ * and provenance, a per-iteration table, AUROC and hard-fraction charts, per-iteration score histograms with the
+ * Eq. 6 threshold and image grids of hard and easy generated anomalies (the paper's Figure 3), the final detector's
+ * ROC curve and the latent map (Figure 5).
  *
  * <p>Large tables stay on the executors: histograms and the ROC curve are aggregates, image grids and the latent
  * map are bounded seeded samples. A partial run (e.g. no {@code final/} yet) gets a report of what exists, with
- * the missing parts listed at the top. The same run directory always yields the same bytes.
+ * the missing parts listed below the headline. The same run directory always yields the same bytes.
  *
  * <pre>{@code
  * String index = RunReport.of(new RunLayout("hdfs:///runs/kka-1")).write(spark);
@@ -86,6 +88,7 @@ public final class RunReport {
         JsonNode seedNode = run.provenance().path("seed");
         long seed = seedNode.canConvertToLong() ? seedNode.asLong() : 0L;
         ReportPage page = new ReportPage();
+        page.lead(Headline.html(run.metrics(), run.iterations()));
         SummarySections summary = new SummarySections(run, page);
         summary.overview();
         summary.iterations();

@@ -28,6 +28,12 @@ import org.junit.jupiter.api.Test;
  * outputs or execution counts, parses as Python, and reads only columns and keys that exist in
  * {@code data-schemas/} (or in the scores and latent tables of the run-directory contract). Reads are found as
  * string literals in square brackets ({@code df["score"]}, {@code ["a", "b"]}) and in {@code .get("key")}.
+ *
+ * <p>No notebook may bring a whole table's image bytes into Python: {@code notebook_checks.py image-reads} follows
+ * every call that materialises Parquet rows back through its chain of calls, assignments and call sites, and wants
+ * a column selection without {@code image} or a bound of at most 100 rows. The explore notebook's readers are also
+ * run (python3 only: plotting and data modules stubbed, PySpark absent or faked) to check that a Hadoop URI goes
+ * through PySpark, that without PySpark a remote URI fails with how to get it, and what reaches {@code toPandas}.
  */
 class NotebookTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -157,13 +163,111 @@ class NotebookTest {
 
     /** Parses the code cells with python3's ast (IPython's display() is a plain call, so valid Python). */
     private static void assertPythonParses(Path nb, String code) throws Exception {
-        Process py = new ProcessBuilder("python3", "-c", "import ast, sys; ast.parse(sys.stdin.read())")
-                .redirectErrorStream(true).start();
-        py.getOutputStream().write(code.getBytes(StandardCharsets.UTF_8));
+        String[] r = python(code, "-c", "import ast, sys; ast.parse(sys.stdin.read())");
+        assertEquals("0", r[0], nb + " does not parse as Python:\n" + r[1]);
+    }
+
+    /** @return {exit code, stdout and stderr} of python3 with these arguments, fed stdin */
+    private static String[] python(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("python3"));
+        cmd.addAll(Arrays.asList(args));
+        Process py = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        py.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         py.getOutputStream().close();
         String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(py.waitFor(60, TimeUnit.SECONDS), "python3 timed out");
-        assertEquals(0, py.exitValue(), nb + " does not parse as Python:\n" + out);
+        return new String[] {Integer.toString(py.exitValue()), out};
+    }
+
+    /** @return the JSON that {@code notebook_checks.py CHECK} prints for stdin */
+    private static JsonNode check(String check, String stdin) throws Exception {
+        Path script = Path.of(NotebookTest.class.getResource("notebook_checks.py").toURI());
+        String[] r = python(stdin, script.toString(), check);
+        assertEquals("0", r[0], "notebook_checks.py " + check + ":\n" + r[1]);
+        return JSON.readTree(r[1].lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    /** @return the code cells of a notebook, one string each */
+    private static List<String> codeCells(JsonNode nb) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode cell : nb.path("cells")) {
+            if (cell.path("cell_type").asText().equals("code")) {
+                StringBuilder b = new StringBuilder();
+                cell.path("source").forEach(line -> b.append(line.asText()));
+                out.add(b.toString());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void noNotebookLoadsTheImagesOfAWholeTable() throws Exception {
+        for (Path p : notebooks()) {
+            JsonNode problems = check("image-reads", code(JSON.readTree(p.toFile())));
+            assertEquals(0, problems.size(), p + " may bring a whole table's image bytes into Python: " + problems);
+        }
+    }
+
+    @Test
+    void imageCheckerFlagsWholeTableReadsAndPassesBoundedOnes() throws Exception {
+        String code = String.join("\n",
+                "import pandas as pd",
+                "import pyarrow.dataset as ds",
+                "import pyarrow.parquet as pq",
+                "IMAGE = 'image'",
+                "SMALL = 16",
+                "COLS = ['sample_id', 'score']",
+                "WITH_IMAGE = COLS + [IMAGE]",
+                "a = spark.read.parquet(p).toPandas()",
+                "b = pd.read_parquet(p)",
+                "c = pd.read_parquet(p, columns=['sample_id', 'image'])",
+                "df = spark.read.parquet(p)",
+                "d = df.where(df.score > 0).collect()",
+                "def t(cols):",
+                "    return spark.read.parquet(p).select(*cols).toPandas()",
+                "t(['sample_id'])",
+                "t(WITH_IMAGE)",
+                "e = spark.read.parquet(p).select(IMAGE).limit(10000).toPandas()",
+                "f = ds.dataset(p).to_table(filter=ds.field('sample_id').isin(ids))",
+                "g = spark.read.parquet(p).drop('image').toPandas()",
+                "h = spark.read.parquet(p).select('sample_id', IMAGE).limit(SMALL).toPandas()",
+                "i = pq.read_table(p, columns=COLS).to_pandas()",
+                "j = ds.dataset(p).scanner(columns=WITH_IMAGE, filter=x).head(SMALL).to_pandas()",
+                "k = spark.read.parquet(p).groupBy('hardness').count().toPandas()",
+                "l = spark.read.text(p, wholetext=True).first()[0]",
+                "m = pd.read_parquet(p, columns=COLS).head(20)",
+                "");
+        Set<Integer> flagged = new TreeSet<>();
+        check("image-reads", code).forEach(problem -> flagged.add(problem.path("line").asInt()));
+        // a: every column; b: no columns; c: the image column; d: through an assignment; t: through a call site
+        // with the image column; e: a bound too large; f: a filter is no bound. g to m are fine.
+        assertEquals(new TreeSet<>(List.of(8, 9, 10, 12, 14, 17, 18)), flagged);
+    }
+
+    @Test
+    void exploreNotebookReadsHadoopUrisThroughPySparkAndSaysHowToGetIt() throws Exception {
+        Path nb = SchemaValidation.projectDir().resolve("notebooks/explore_run.ipynb");
+        JsonNode r = check("backends", JSON.writeValueAsString(codeCells(JSON.readTree(nb.toFile()))));
+        String remote = r.path("remote_without_spark").asText();
+        assertTrue(remote.contains("needs PySpark") && remote.contains("pip install 'pyspark==3.5.*'")
+                && remote.contains("hdfs dfs -get"), "without PySpark, a remote URI says how to read it: " + r);
+        assertEquals("[\"LocalRun\",\"/tmp/kka-run\"]", r.path("local_without_spark").toString(), "file: URI");
+        assertEquals("[\"LocalRun\",\"runs/quickstart\"]", r.path("plain_without_spark").toString());
+        assertEquals("SparkRun", r.path("remote_with_spark").asText());
+        assertEquals("[\"SparkRun\",\"file:///tmp/kka-run\"]", r.path("local_with_spark").toString(),
+                "with PySpark a local path is read by Spark too");
+        assertEquals("LocalRun", r.path("local_with_spark_forced_off").asText());
+        assertTrue(r.path("image_table_refused").asBoolean(), "table() refuses the image column");
+        JsonNode table = r.path("plans").path(0);
+        assertFalse(table.path("columns").toString().contains("\"image\""), "a table comes without images: " + r);
+        assertEquals("select", table.path("plan").path(1).path(0).asText(), table.toString());
+        JsonNode images = r.path("plans").path(1);
+        int sample = r.path("image_sample").asInt();
+        assertTrue(sample > 0 && sample <= 16, "a small image sample: " + sample);
+        assertEquals("[\"sample_id\",\"image\"]", images.path("columns").toString(), images.toString());
+        JsonNode last = images.path("plan").path(images.path("plan").size() - 1);
+        assertEquals("[\"limit\"," + sample + "]", last.toString(), "images are read for a bounded sample: " + images);
+        assertEquals(2, r.path("plans").size(), "nothing else reached toPandas: " + r);
     }
 
 }

@@ -2,24 +2,32 @@ package io.kka.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.testing.SparkTestSession;
 import io.kka.testing.SyntheticRun;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
-/** Tests for the report's parts: escaping, ticks, histogram, ROC, image and latent samples. */
+/** Tests for the report's parts: escaping, ticks, headline, histogram, ROC, image and latent samples. */
 class ReportPartsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final SparkSession spark = SparkTestSession.get();
 
     private Dataset<Row> scores(List<Row> rows) {
@@ -48,6 +56,120 @@ class ReportPartsTest {
         assertArrayEquals(new double[] {0, 2, 1}, Ticks.range(0, 2, 6, 1), 1e-12);
         double[] flat = Ticks.range(5, 5, 5);
         assertTrue(flat[0] < 5 && flat[1] > 5, "a single value gets a visible range");
+    }
+
+    /** metrics.json of a run with iterations 0 … n − 1; Eq. 8 measured from t = 1 if eq8, final if finished */
+    private static ObjectNode metrics(int n, boolean eq8, boolean finished) {
+        ObjectNode m = JSON.createObjectNode();
+        var its = m.putArray("iterations");
+        for (int t = 0; t < n; t++) {
+            ObjectNode it = its.addObject().put("iteration", t);
+            it.putObject("anomaly_set").put("hard_fraction", 0.25 + 0.125 * t);
+            it.putObject("new_generation").put("hard_fraction", t == 1 ? 0.0 : 0.4);
+            it.putObject("evaluation").put("auroc", 0.7 + 0.01 * t).put("auprc", 0.6);
+            if (t == 0) {
+                it.putObject("baseline").put("detector", "Deep SVDD").putObject("evaluation").put("auroc", 0.6543)
+                        .put("auprc", 0.5);
+            }
+            if (eq8 && t > 0) {
+                it.putObject("dpo_effect").put("ratio", 1.5 - 0.5 * t).putArray("ci95").add(0.8).addNull();
+            } else {
+                it.putNull("dpo_effect");
+            }
+        }
+        if (finished) {
+            m.putObject("final").put("iteration", n - 1).put("detector", "SAD+KKA").put("auroc", 0.8123)
+                    .putNull("auprc").put("test_rows", 100);
+        } else {
+            m.putNull("final");
+        }
+        m.putObject("totals").put("cost", 1.25).put("requests", 30).put("images", 84).put("seconds", 5437.0);
+        return m;
+    }
+
+    private static Map<Integer, JsonNode> byIteration(JsonNode metrics) {
+        Map<Integer, JsonNode> out = new TreeMap<>();
+        metrics.path("iterations").forEach(it -> out.put(it.path("iteration").asInt(), it));
+        return out;
+    }
+
+    @Test
+    void headlineComparesFinalWithBaselineAndShowsTheTrends() {
+        ObjectNode m = metrics(3, true, true);
+        String html = Headline.html(m, byIteration(m));
+        Map<String, String> shown = RunReportTest.headlineMetrics(html);
+        RunReportTest.assertHeadlineMatches(m, shown, 3);
+        assertEquals("0.812", shown.get("final.auroc"));
+        assertEquals("0.654", shown.get("iterations[0].baseline.evaluation.auroc"));
+        assertEquals("+15.8 points", shown.get("delta.auroc"));
+        assertEquals(Headline.NOT_MEASURED, shown.get("final.auprc"), "a null AUPRC is not 0");
+        assertEquals(Headline.NOT_MEASURED, shown.get("delta.auprc"));
+        assertEquals("0.0%", shown.get("iterations[1].new_generation.hard_fraction"), "a measured 0 is 0");
+        assertEquals("50.0%", shown.get("iterations[2].anomaly_set.hard_fraction"));
+        assertEquals("+25.0 points", shown.get("trend.anomaly_set.hard_fraction"));
+        assertEquals("1.00", shown.get("iterations[1].dpo_effect.ratio"));
+        assertEquals("∞", shown.get("iterations[1].dpo_effect.ci95[1]"), "an unbounded interval");
+        assertEquals("0", shown.get("eq8.above_one"), "1.0 and 0.5 are not above 1");
+        assertEquals("2", shown.get("eq8.measured"));
+        assertEquals("1 h 31 min", shown.get("totals.seconds"));
+        assertTrue(html.startsWith("<section class=\"headline\" id=\"headline\"><h2>Result at a glance</h2>"));
+        assertTrue(html.contains("<p class=\"status\">Finished: the final detector (SAD+KKA)"), html);
+        assertTrue(html.contains("title=\"no DPO step comes before iteration 0\""), html);
+        // the checker is not a tautology: a shown 0 for a null, or a value off by one displayed digit, fail it
+        Map<String, String> zero = new TreeMap<>(shown);
+        zero.put("final.auprc", "0.000");
+        assertThrows(AssertionFailedError.class, () -> RunReportTest.assertHeadlineMatches(m, zero, 3));
+        Map<String, String> off = new TreeMap<>(shown);
+        off.put("final.auroc", "0.811");
+        assertThrows(AssertionFailedError.class, () -> RunReportTest.assertHeadlineMatches(m, off, 3));
+        Map<String, String> lacking = new TreeMap<>(shown);
+        lacking.remove("totals.cost");
+        assertThrows(AssertionFailedError.class, () -> RunReportTest.assertHeadlineMatches(m, lacking, 3));
+    }
+
+    @Test
+    void headlineWithoutEq8SaysNotMeasuredNeverZero() {
+        ObjectNode m = metrics(3, false, true);
+        // a measurement whose ratio is undefined (no hard anomaly before DPO) is not measured either
+        ((ObjectNode) m.get("iterations").get(2)).putObject("dpo_effect").putNull("ratio").putNull("ci95");
+        ObjectNode noBaseline = (ObjectNode) m.get("iterations").get(0);
+        ((ObjectNode) noBaseline.get("baseline")).putNull("evaluation");
+        String html = Headline.html(m, byIteration(m));
+        Map<String, String> shown = RunReportTest.headlineMetrics(html);
+        RunReportTest.assertHeadlineMatches(m, shown, 3);
+        for (int t = 0; t < 3; t++) {
+            assertEquals(Headline.NOT_MEASURED, shown.get("iterations[" + t + "].dpo_effect.ratio"), "t = " + t);
+        }
+        assertEquals(Headline.NOT_MEASURED, shown.get("iterations[0].baseline.evaluation.auroc"));
+        assertEquals(Headline.NOT_MEASURED, shown.get("delta.auroc"), "no baseline, no difference");
+        assertTrue(html.contains("title=\"the language model did not change before this iteration\""), html);
+        assertTrue(html.contains("title=\"no hard anomaly before DPO: the ratio is undefined\""), html);
+        assertTrue(html.contains("Eq. 8 not measured in any iteration"), html);
+        assertFalse(shown.containsKey("eq8.measured"));
+        assertFalse(html.matches("(?s).*data-metric=\"[^\"]*dpo_effect[^\"]*\"[^>]*>0[^.].*"), "no 0 for Eq. 8");
+    }
+
+    @Test
+    void headlineOfAnUnfinishedRunSaysSoAndShowsWhatExists() {
+        ObjectNode m = metrics(2, true, false);
+        String html = Headline.html(m, byIteration(m));
+        Map<String, String> shown = RunReportTest.headlineMetrics(html);
+        RunReportTest.assertHeadlineMatches(m, shown, 2);
+        assertTrue(html.contains("<p class=\"status\">Not finished: the final detector has not run (metrics.json&#39;s"
+                + " final result is null). Shown is what the committed iterations 0–1 measured.</p>"), html);
+        assertTrue(html.contains("<td>final detector (not run yet)</td>"));
+        assertEquals(Headline.NOT_MEASURED, shown.get("final.auroc"));
+        assertEquals(Headline.NOT_MEASURED, shown.get("delta.auroc"));
+        assertEquals("0.710", shown.get("iterations[1].evaluation.auroc"), "the last evaluator as an interim");
+        assertEquals("0.654", shown.get("iterations[0].baseline.evaluation.auroc"));
+        assertEquals("1.00", shown.get("iterations[1].dpo_effect.ratio"));
+        // nothing at all yet: no metrics.json, no iteration
+        String empty = Headline.html(JSON.missingNode(), Map.of());
+        assertTrue(empty.contains("Not finished: the final detector has not run (there is no metrics.json). No"
+                + " iteration has been committed yet."), empty);
+        Map<String, String> none = RunReportTest.headlineMetrics(empty);
+        assertEquals(Headline.NOT_MEASURED, none.get("totals.cost"));
+        assertEquals(Headline.NOT_MEASURED, none.get("final.auroc"));
     }
 
     @Test

@@ -35,7 +35,18 @@ class RunReportTest {
             + "svgs: document.querySelectorAll('svg').length,"
             + "captions: document.querySelectorAll('figure.plot > figcaption, figure.grid > figcaption').length,"
             + "scripts: document.scripts.length,"
-            + "width: document.documentElement.scrollWidth})";
+            + "width: document.documentElement.scrollWidth,"
+            + "afterTitle: document.querySelector('h1').nextElementSibling.id,"
+            + "headlineBottom: document.getElementById('headline').getBoundingClientRect().bottom,"
+            + "firstSectionTop: document.querySelector('body > h2').getBoundingClientRect().top,"
+            + "firstSection: document.querySelector('body > h2').textContent,"
+            + "metricElements: document.querySelectorAll('#headline [data-metric]').length,"
+            + "metrics: Object.fromEntries(Array.from(document.querySelectorAll('#headline [data-metric]'),"
+            + " e => [e.dataset.metric, e.textContent]))})";
+    private static final Pattern METRIC = Pattern.compile(
+            "<span class=\"metric(?: nm)?\" data-metric=\"([^\"]+)\"(?: title=\"[^\"]*\")?>([^<]*)</span>");
+    private static final Pattern SHOWN = Pattern.compile(
+            "([+-]?\\d+(?:\\.(\\d+))?)(%| points| s)?|(\\d+) min (\\d+) s|(\\d+) h (\\d+) min");
 
 
     @TempDir
@@ -90,6 +101,9 @@ class RunReportTest {
             assertTrue(fullHtml.contains(">" + h + "</h"), "section " + h);
         }
         assertFalse(fullHtml.contains("class=\"notes\""), "a complete run lists nothing as missing");
+        assertTrue(fullHtml.contains("</h1>\n<section class=\"headline\" id=\"headline\">"), "the headline first");
+        assertTrue(fullHtml.indexOf("id=\"headline\"") < fullHtml.indexOf(">Configuration and provenance</h2>"));
+        assertTrue(fullHtml.contains("<p class=\"status\">Finished: the final detector (SAD+KKA)"));
         assertFalse(fullHtml.contains("class=\"missing\""));
         assertEquals(run.expectedPlots(), count(fullHtml, "<svg "));
         assertEquals(run.expectedImages(), count(fullHtml, "<img "));
@@ -98,7 +112,8 @@ class RunReportTest {
         assertEquals(run.expectedPlots() + 6, figures, "7 charts and 6 image grids");
         assertEquals(figures, count(fullHtml, "<figcaption><b>Figure \\d+\\.</b> [^<]{20,}"), "every figure captioned");
         assertEquals(2 * run.expectedPlots(), count(fullHtml, "class=\"axis-label\""), "both axes labelled");
-        assertEquals(3, count(fullHtml, "<tr><td>\\d"), "one table row per iteration");
+        String belowHeadline = fullHtml.substring(fullHtml.indexOf("</section>"));
+        assertEquals(3, count(belowHeadline, "<tr><td>\\d"), "one table row per iteration");
         assertTrue(fullHtml.contains("hard threshold τ ="));
         assertTrue(fullHtml.contains("SAD+KKA (AUROC ≈"));
         assertTrue(fullHtml.contains("Hard generated anomalies of iteration 2: 12 of 16"), "counts beside sample");
@@ -140,6 +155,14 @@ class RunReportTest {
         assertEquals(2 + 2, count(html, "<svg "), "progress charts and two histograms");
         assertEquals(Math.min(12, SyntheticRun.hard(0)) + Math.min(12, SyntheticRun.easy(0)), count(html, "<img "));
         assertTrue(html.contains("metrics.json has no final result yet"));
+        assertTrue(html.indexOf("id=\"headline\"") < html.indexOf("class=\"notes\""), "the headline comes first");
+        assertTrue(html.contains("<p class=\"status\">Not finished: the final detector has not run (metrics.json&#39;s"
+                + " final result is null). Shown is what the committed iterations 0–1 measured.</p>"));
+        java.util.Map<String, String> shown = headlineMetrics(html);
+        assertHeadlineMatches(JSON.readTree(dir.resolve("metrics.json").toFile()), shown, 2);
+        assertEquals(Headline.NOT_MEASURED, shown.get("final.auroc"));
+        assertEquals(Headline.NOT_MEASURED, shown.get("delta.auprc"));
+        assertEquals("0.750", shown.get("iterations[1].evaluation.auroc"), "the last evaluator, as an interim");
     }
 
     @Test
@@ -178,6 +201,19 @@ class RunReportTest {
             assertEquals(synthetic.expectedPlots() + 6, v.path("captions").asInt(), v.toString());
             assertEquals(0, v.path("scripts").asInt(), "no script from data: " + v);
             assertTrue(v.path("width").asInt() <= 1280, "no horizontal overflow: " + v);
+            // the headline comes first, and every number in it is what metrics.json says, as displayed
+            assertEquals("headline", v.path("afterTitle").asText(), "the headline follows the title");
+            assertEquals("Configuration and provenance", v.path("firstSection").asText());
+            assertTrue(v.path("headlineBottom").asDouble() <= v.path("firstSectionTop").asDouble(), v.toString());
+            java.util.Map<String, String> shown = new java.util.TreeMap<>();
+            v.path("metrics").fields().forEachRemaining(e -> shown.put(e.getKey(), e.getValue().asText()));
+            assertEquals(v.path("metricElements").asInt(), shown.size(), "each data-metric once: " + shown);
+            JsonNode metrics = JSON.readTree(full.resolve("metrics.json").toFile());
+            assertHeadlineMatches(metrics, shown, 3);
+            assertEquals("0.830", shown.get("final.auroc"));
+            assertEquals("+18.0 points", shown.get("delta.auroc"));
+            assertEquals(Headline.NOT_MEASURED, shown.get("iterations[0].dpo_effect.ratio"), "t = 0 has no DPO");
+            assertEquals("1.20", shown.get("iterations[1].dpo_effect.ratio"));
             Path shot = SchemaValidation.projectDir().resolve("target/report-screenshot.png");
             Files.createDirectories(shot.getParent());
             Files.write(shot, page.screenshot());
@@ -198,6 +234,120 @@ class RunReportTest {
         String[] usage = cli("report");
         assertEquals("2", usage[0]);
         assertTrue(usage[2].contains("Missing required parameter: 'RUN_DIR'"), usage[2]);
+    }
+
+    /** @return data-metric → displayed text of every value in the headline of {@code html} */
+    static java.util.Map<String, String> headlineMetrics(String html) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        Matcher m = METRIC.matcher(html);
+        while (m.find()) {
+            assertEquals(null, out.put(m.group(1), m.group(2).replace("&amp;", "&")), "once: " + m.group(1));
+        }
+        return out;
+    }
+
+    /**
+     * Checks every value the headline shows against metrics.json, to the precision it is shown with: a value that
+     * metrics.json lacks (or holds as null) must read "not measured"; a number must equal the JSON value within
+     * half a unit of its last displayed digit. Also checks that the headline shows every value it must.
+     *
+     * @param metrics    the run's metrics.json
+     * @param shown      data-metric → displayed text
+     * @param iterations the run's committed iterations 0 … iterations − 1
+     */
+    static void assertHeadlineMatches(JsonNode metrics, java.util.Map<String, String> shown, int iterations) {
+        List<String> required = new java.util.ArrayList<>(List.of("final.auroc", "final.auprc",
+                "iterations[0].baseline.evaluation.auroc", "iterations[0].baseline.evaluation.auprc", "delta.auroc",
+                "delta.auprc", "totals.cost", "totals.requests", "totals.images", "totals.seconds"));
+        for (int t = 0; t < iterations; t++) {
+            for (String k : new String[] {"anomaly_set.hard_fraction", "new_generation.hard_fraction",
+                "dpo_effect.ratio"}) {
+                required.add("iterations[" + t + "]." + k);
+            }
+        }
+        assertTrue(shown.keySet().containsAll(required), "the headline shows " + shown.keySet());
+        shown.forEach((path, text) -> {
+            double expected = expected(metrics, path);
+            if (Double.isNaN(expected)) {
+                boolean unbounded = path.endsWith("ci95[1]")
+                        && at(metrics, path.substring(0, path.length() - 3)).isArray();
+                assertEquals(unbounded ? "∞" : Headline.NOT_MEASURED, text, path + " is not in metrics.json");
+                return;
+            }
+            double[] v = parse(path, text);
+            assertEquals(expected, v[0], v[1] + 1e-9, path + " shows " + text + ", metrics.json says " + expected);
+        });
+    }
+
+    /** @return {value, tolerance} of a displayed number: "0.830", "28.6%", "+18.0 points", "12 min 5 s" */
+    private static double[] parse(String path, String text) {
+        Matcher m = SHOWN.matcher(text);
+        assertTrue(m.matches(), path + ": not a displayed number: " + text);
+        if (m.group(4) != null) {
+            return new double[] {60 * Double.parseDouble(m.group(4)) + Double.parseDouble(m.group(5)), 0.5};
+        }
+        if (m.group(6) != null) {
+            return new double[] {3600 * Double.parseDouble(m.group(6)) + 60 * Double.parseDouble(m.group(7)), 30};
+        }
+        double scale = m.group(3) == null || m.group(3).equals(" s") ? 1 : 0.01;
+        double half = 0.5 * Math.pow(10, -(m.group(2) == null ? 0 : m.group(2).length()));
+        return new double[] {Double.parseDouble(m.group(1)) * scale, half * scale};
+    }
+
+    /** @return what a data-metric names, from metrics.json (NaN where it holds no number; points as fractions) */
+    private static double expected(JsonNode metrics, String path) {
+        if (path.startsWith("delta.")) {
+            String k = path.substring("delta.".length());
+            return number(at(metrics, "final." + k)) - number(at(metrics, "iterations[0].baseline.evaluation." + k));
+        }
+        if (path.startsWith("trend.")) {
+            String k = path.substring("trend.".length());
+            List<Double> v = new java.util.ArrayList<>();
+            metrics.path("iterations").forEach(it -> v.add(number(at(it, k))));
+            v.removeIf(d -> Double.isNaN(d));
+            return v.size() < 2 ? Double.NaN : v.get(v.size() - 1) - v.get(0);
+        }
+        if (path.startsWith("eq8.")) {
+            int n = 0;
+            for (JsonNode it : metrics.path("iterations")) {
+                JsonNode e = it.path("dpo_effect");
+                double lo = number(e.path("ci95").path(0));
+                n += !e.path("ratio").isNumber() ? 0 : switch (path) {
+                    case "eq8.measured" -> 1;
+                    case "eq8.above_one" -> e.path("ratio").asDouble() > 1 ? 1 : 0;
+                    case "eq8.ci_above_one" -> lo > 1 ? 1 : 0;
+                    default -> throw new AssertionError("unknown derived metric " + path);
+                };
+            }
+            return n;
+        }
+        return number(at(metrics, path));
+    }
+
+    /** @return the node at a path such as {@code iterations[1].dpo_effect.ci95[0]}, iterations[t] being t's */
+    static JsonNode at(JsonNode root, String path) {
+        JsonNode n = root;
+        for (String part : path.split("\\.")) {
+            Matcher m = Pattern.compile("(\\w+)(?:\\[(\\d+)])?").matcher(part);
+            assertTrue(m.matches(), path);
+            n = n.path(m.group(1));
+            if (m.group(2) != null) {
+                int i = Integer.parseInt(m.group(2));
+                JsonNode found = n.path(i);
+                if (m.group(1).equals("iterations")) {
+                    found = root.path("missing");
+                    for (JsonNode it : n) {
+                        found = it.path("iteration").asInt(-1) == i ? it : found;
+                    }
+                }
+                n = found;
+            }
+        }
+        return n;
+    }
+
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
     /** @return {exit code, stdout, stderr} of {@code kka args} */

@@ -107,7 +107,11 @@ public final class ConfigPrinter {
      * @return the schema as pretty-printed JSON
      */
     public static String jsonSchema(Class<? extends Record> root) {
-        com.fasterxml.jackson.databind.node.ObjectNode s = schemaOf(root, ConfigBinder.defaults(root));
+        Object[] defaults = new Object[1];
+        // the bounds each record's compact constructor checks while the defaults are built: the loader's own rules
+        Map<Class<?>, Map<String, Map<String, Object>>> bounds = Check.recording(() ->
+                defaults[0] = ConfigBinder.defaults(root));
+        com.fasterxml.jackson.databind.node.ObjectNode s = schemaOf(root, defaults[0], bounds);
         s.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         s.put("$id", "https://kka.io/schemas/config.schema.json");
         s.put("title", "KKA job config (YAML; see README, Configuration reference)");
@@ -118,7 +122,8 @@ public final class ConfigPrinter {
         }
     }
 
-    private static com.fasterxml.jackson.databind.node.ObjectNode schemaOf(Class<?> type, Object defaults) {
+    private static com.fasterxml.jackson.databind.node.ObjectNode schemaOf(Class<?> type, Object defaults,
+            Map<Class<?>, Map<String, Map<String, Object>>> bounds) {
         com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
         o.put("type", "object");
         o.put("additionalProperties", false);
@@ -126,16 +131,44 @@ public final class ConfigPrinter {
         for (RecordComponent c : type.getRecordComponents()) {
             Object def = defaults == null ? null : ConfigBinder.accessor(c, defaults);
             Doc doc = c.getAnnotation(Doc.class);
-            com.fasterxml.jackson.databind.node.ObjectNode p = typeSchema(c.getGenericType(), def);
+            com.fasterxml.jackson.databind.node.ObjectNode p = typeSchema(c.getGenericType(), def, bounds);
+            String key = ConfigBinder.Names.snake(c.getName());
+            bound(p, bounds.getOrDefault(type, Map.of()).getOrDefault(key, Map.of()));
             if (doc != null) {
                 p.put("description", doc.value());
             }
-            props.set(ConfigBinder.Names.snake(c.getName()), p);
+            props.set(key, p);
         }
         return o;
     }
 
-    private static com.fasterxml.jackson.databind.node.ObjectNode typeSchema(Type t, Object def) {
+    /** Adds the recorded check keywords of one property to its schema. */
+    private static void bound(com.fasterxml.jackson.databind.node.ObjectNode p, Map<String, Object> keywords) {
+        boolean integer = p.path("type").asText("").equals("integer") || (p.path("type").isArray()
+                && p.get("type").get(0).asText().equals("integer"));
+        for (Map.Entry<String, Object> e : keywords.entrySet()) {
+            Number n = e.getValue() instanceof Number v ? v : null;
+            switch (e.getKey()) {
+                case "notNull" -> {
+                    if (p.path("type").isArray()) {
+                        p.put("type", p.get("type").get(0).asText());
+                    }
+                }
+                case "itemsMinimum" -> ((com.fasterxml.jackson.databind.node.ObjectNode) p.get("items"))
+                        .put("minimum", n.longValue());
+                default -> {
+                    if (integer || n.doubleValue() == Math.rint(n.doubleValue()) && !(n instanceof Double)) {
+                        p.put(e.getKey(), n.longValue());
+                    } else {
+                        p.put(e.getKey(), n.doubleValue());
+                    }
+                }
+            }
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode typeSchema(Type t, Object def,
+            Map<Class<?>, Map<String, Map<String, Object>>> bounds) {
         Class<?> raw = ConfigBinder.rawClass(t);
         com.fasterxml.jackson.databind.node.ObjectNode p = JSON.createObjectNode();
         if (raw == SecretRef.class) {
@@ -144,7 +177,7 @@ public final class ConfigPrinter {
             return p;
         }
         if (Record.class.isAssignableFrom(raw)) {
-            return schemaOf(raw, def);
+            return schemaOf(raw, def, bounds);
         }
         if (raw.isEnum()) {
             var e = p.putArray("enum");
@@ -153,10 +186,11 @@ public final class ConfigPrinter {
             }
         } else if (List.class.isAssignableFrom(raw)) {
             p.put("type", "array");
-            p.set("items", typeSchema(((ParameterizedType) t).getActualTypeArguments()[0], null));
+            p.set("items", typeSchema(((ParameterizedType) t).getActualTypeArguments()[0], null, bounds));
         } else if (Map.class.isAssignableFrom(raw)) {
             p.put("type", "object");
-            p.set("additionalProperties", typeSchema(((ParameterizedType) t).getActualTypeArguments()[1], null));
+            p.set("additionalProperties", typeSchema(((ParameterizedType) t).getActualTypeArguments()[1], null,
+                    bounds));
         } else {
             String name = switch (raw.getSimpleName()) {
                 case "int", "Integer", "long", "Long" -> "integer";

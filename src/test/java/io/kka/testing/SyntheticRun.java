@@ -300,7 +300,9 @@ public final class SyntheticRun {
                     .<ObjectNode>set("lm_used", m.get("lm"))
                     .<ObjectNode>set("lm_next", m.get("tuning").get("model_after"))
                     .put("threshold", m.get("threshold").get("value").asDouble())
+                    .<ObjectNode>set("threshold_levels", JSON.createObjectNode())
                     .put("baseline_threshold", 2 * m.get("threshold").get("value").asDouble())
+                    .<ObjectNode>set("baseline_levels", JSON.createObjectNode())
                     .put("set_size", m.get("anomaly_set").get("size").asInt())
                     .put("hard_fraction", m.get("anomaly_set").get("hard_fraction").asDouble()));
             return s;

@@ -4,7 +4,6 @@ import io.kka.detect.Detector;
 
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.SelectionConfig;
 import io.kka.data.Columns;
 import io.kka.data.Role;
@@ -25,7 +24,7 @@ final class BaselineStep {
      * @param judge   the baseline as a judge
      * @param metrics the "baseline" object of iteration 0's metrics.json
      */
-    record Output(Judge judge, ObjectNode metrics) {
+    record Output(Judge judge, IterationMetrics.Baseline metrics) {
     }
 
     private BaselineStep() {
@@ -48,15 +47,13 @@ final class BaselineStep {
         return clock.run("baseline-select", "threshold of the baseline (Eq. 6)", () -> {
             Dataset<Row> val = EvaluateStep.score(e, in.valNormals()).cache();
             HardAnomalySelector sel = HardAnomalySelector.fit(selection, val);
-            ObjectNode m = Metrics.JSON.createObjectNode();
-            m.put("detector", e.describe() + " trained on the normals only");
-            m.set("threshold", IterationMetrics.threshold(selection, sel, val.count()));
+            IterationMetrics.Threshold threshold = IterationMetrics.Threshold.of(selection, sel, val.count());
             val.unpersist();
             // written once: the evaluation reads the scores several times
             Dataset<Row> test = GenerateStep.persist(spark, EvaluateStep.scoreColumns(EvaluateStep.score(e,
                     in.test())), Fs.child(work, "baseline_scores"));
-            m.set("evaluation", Metrics.evaluation(stages.evaluate(test.filter(col(Columns.ROLE)
-                    .equalTo(Role.TEST.value())))));
+            IterationMetrics.Baseline m = new IterationMetrics.Baseline(e.describe() + " trained on the normals only",
+                    threshold, stages.evaluate(test.filter(col(Columns.ROLE).equalTo(Role.TEST.value()))).orElse(null));
             return new Output(new Judge(e, sel, Judge.BASELINE), m);
         });
     }

@@ -7,8 +7,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kka.data.Columns;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,20 +22,36 @@ import org.apache.spark.sql.Row;
  * and each class's share of the hard ones; plus the number of distinct classes and the class entropy in bits
  * (log2 of the number of classes when they are equally represented, 0 when one class is everything).
  * One small aggregate: a row per class reaches the driver.
+ *
+ * @param size            judged rows
+ * @param hard            hard rows
+ * @param easy            easy rows
+ * @param hardFraction    hard / size (0 for an empty set)
+ * @param classes         per class: rows, hard rows, share of all hard rows
+ * @param distinctClasses number of classes
+ * @param classEntropy    class entropy in bits
+ * @param byRule          the hard fraction each of the judge's other threshold levels would give (null: not measured)
  */
-final class Composition {
+record Composition(long size, long hard, long easy, double hardFraction, Map<String, ClassCount> classes,
+        int distinctClasses, double classEntropy, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> byRule) {
     /** the class of rows without a class_name */
     static final String NO_CLASS = "(none)";
 
-    private Composition() {
+    /**
+     * One class of a composition.
+     *
+     * @param n         rows
+     * @param hard      hard rows
+     * @param hardShare its share of all hard rows
+     */
+    record ClassCount(long n, long hard, double hardShare) {
     }
 
     /**
      * @param judged rows with class_name and hardness (rows without hardness are ignored)
-     * @return {size, hard, easy, hard_fraction, classes: {name: {n, hard, hard_share}}, distinct_classes,
-     *         class_entropy}
+     * @return the composition (without by_rule)
      */
-    static ObjectNode of(Dataset<Row> judged) {
+    static Composition of(Dataset<Row> judged) {
         List<Row> rows = judged.filter(col(Columns.HARDNESS).isNotNull())
                 .groupBy(coalesce(col(Columns.CLASS_NAME), lit(NO_CLASS)).as("c"))
                 .agg(count(lit(1)).as("n"), sum(when(col(Columns.HARDNESS).equalTo(HardAnomalySelector.HARD), 1)
@@ -52,8 +69,8 @@ final class Composition {
      * @param levels the judge's threshold under other rules ({@link HardAnomalySelector#levels()})
      * @return {@link #of(Dataset)} plus {@code by_rule}: the hard fraction each of those thresholds would give
      */
-    static ObjectNode of(Dataset<Row> judged, Map<String, Double> levels) {
-        ObjectNode o = of(judged);
+    static Composition of(Dataset<Row> judged, Map<String, Double> levels) {
+        Composition o = of(judged);
         if (levels.isEmpty()) {
             return o;
         }
@@ -65,38 +82,46 @@ final class Composition {
         }
         Row r = scored.agg(count(lit(1)), sums).first();
         long n = r.getLong(0);
-        ObjectNode by = o.putObject("by_rule");
+        Map<String, Double> by = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             by.put(names.get(i), n == 0 || r.isNullAt(i + 1) ? 0.0 : (double) r.getLong(i + 1) / n);
         }
-        return o;
+        return new Composition(o.size, o.hard, o.easy, o.hardFraction, o.classes, o.distinctClasses, o.classEntropy,
+                by);
     }
 
     /** @param byClass class → {n, hard} */
-    static ObjectNode of(Map<String, long[]> byClass) {
+    static Composition of(Map<String, long[]> byClass) {
         long n = 0;
         long hard = 0;
         for (long[] v : byClass.values()) {
             n += v[0];
             hard += v[1];
         }
-        ObjectNode o = Metrics.JSON.createObjectNode();
-        o.put("size", n);
-        o.put("hard", hard);
-        o.put("easy", n - hard);
-        o.put("hard_fraction", Metrics.fraction(hard, n - hard));
-        ObjectNode classes = o.putObject("classes");
+        Map<String, ClassCount> classes = new TreeMap<>();
         double entropy = 0;
         for (Map.Entry<String, long[]> e : byClass.entrySet()) {
-            ObjectNode c = classes.putObject(e.getKey());
-            c.put("n", e.getValue()[0]);
-            c.put("hard", e.getValue()[1]);
-            c.put("hard_share", hard == 0 ? 0.0 : (double) e.getValue()[1] / hard);
+            classes.put(e.getKey(), new ClassCount(e.getValue()[0], e.getValue()[1],
+                    hard == 0 ? 0.0 : (double) e.getValue()[1] / hard));
             double p = (double) e.getValue()[0] / n;
             entropy -= p > 0 ? p * Math.log(p) / Math.log(2) : 0;
         }
-        o.put("distinct_classes", byClass.size());
-        o.put("class_entropy", Math.max(0.0, entropy));
-        return o;
+        return new Composition(n, hard, n - hard, Metrics.fraction(hard, n - hard), classes, byClass.size(),
+                Math.max(0.0, entropy), null);
+    }
+
+    /** @return this composition as its judge labelled it (metrics.json's new_generation and probe) */
+    Judged by(String judge) {
+        return new Judged(judge, size, hard, easy, hardFraction, classes, distinctClasses, classEntropy, byRule);
+    }
+
+    /**
+     * A composition with the name of the evaluator that judged it.
+     *
+     * @param judge who judged ("baseline", "E_1")
+     */
+    record Judged(String judge, long size, long hard, long easy, double hardFraction, Map<String, ClassCount> classes,
+            int distinctClasses, double classEntropy,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> byRule) {
     }
 }

@@ -7,8 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.data.Columns;
 import io.kka.store.Fs;
 import java.util.Arrays;
@@ -36,7 +34,28 @@ final class DpoEffect {
      * @param metrics the dpo_effect object of metrics.json
      * @param usage   the usage of the extra generation (counted into the iteration's usage)
      */
-    record Output(ObjectNode metrics, ObjectNode usage) {
+    record Output(Measured metrics, IterationMetrics.Usage usage) {
+    }
+
+    /**
+     * metrics.json's dpo_effect object.
+     *
+     * @param judge   who judged both sides (E_{t-1})
+     * @param before  the prompts' anomalies from LM_{t-1}
+     * @param after   the same prompts' anomalies from LM_t
+     * @param prompts prompts measured
+     * @param ratio   Σ hard(after) / Σ hard(before), null when no "before" anomaly is hard
+     * @param ci95    its bootstrap 95% interval over prompts (upper bound null when unbounded), or null
+     */
+    record Measured(String judge, Side before, Side after, long prompts, Double ratio, List<Double> ci95) {
+    }
+
+    /** One side of Eq. 8. */
+    record Side(long hard, long total, double hardFraction, Map<String, Composition.ClassCount> classes,
+            int distinctClasses, double classEntropy) {
+        static Side of(Composition c) {
+            return new Side(c.hard(), c.size(), c.hardFraction(), c.classes(), c.distinctClasses(), c.classEntropy());
+        }
     }
 
     private DpoEffect() {
@@ -63,55 +82,28 @@ final class DpoEffect {
                             Fs.child(dir, "generated_raw"));
                     Dataset<Row> judgedBefore = GenerateStep.persist(spark,
                             judge.judge(AnomalySetUpdater.usable(rendered)), Fs.child(dir, "generated"));
-                    ObjectNode usage = Metrics.emptyUsage();
-                    Metrics.addUsage(usage, descriptions);
-                    Metrics.addUsage(usage, rendered);
-                    usage.put("errors", rendered.filter(col(Columns.ERROR).isNotNull()).count());
+                    IterationMetrics.Usage usage = Metrics.usage(descriptions).plus(Metrics.usage(rendered))
+                            .withErrors(rendered.filter(col(Columns.ERROR).isNotNull()).count());
                     return new Output(measure(judge.name(), judgedBefore, after, seed), usage);
                 });
     }
 
-    static ObjectNode measure(String judgeName, Dataset<Row> before, Dataset<Row> after, long seed) {
+    static Measured measure(String judgeName, Dataset<Row> before, Dataset<Row> after, long seed) {
         Map<String, long[]> b = perPrompt(before);
         Map<String, long[]> a = perPrompt(after);
-        ObjectNode o = Metrics.JSON.createObjectNode();
-        o.put("judge", judgeName);
-        o.set("before", side(Composition.of(before)));
-        o.set("after", side(Composition.of(after)));
         TreeSet<String> ids = new TreeSet<>(b.keySet());
         ids.addAll(a.keySet());
-        o.put("prompts", ids.size());
         double ratio = ratio(ids.toArray(new String[0]), b, a, null);
-        if (Double.isNaN(ratio)) {
-            o.putNull("ratio");
-            o.putNull("ci95");
-        } else {
-            o.put("ratio", ratio);
+        List<Double> ci95 = null;
+        if (!Double.isNaN(ratio)) {
             double[] ci = bootstrap(ids.toArray(new String[0]), b, a, seed);
-            if (ci == null) {
-                o.putNull("ci95");
-            } else {
-                ArrayNode arr = o.putArray("ci95");
-                arr.add(ci[0]);
-                if (Double.isInfinite(ci[1])) {
-                    arr.addNull(); // unbounded: some resamples hold no hard "before" anomaly
-                } else {
-                    arr.add(ci[1]);
-                }
+            if (ci != null) {
+                // unbounded: some resamples hold no hard "before" anomaly
+                ci95 = java.util.Arrays.asList(ci[0], Double.isInfinite(ci[1]) ? null : ci[1]);
             }
         }
-        return o;
-    }
-
-    private static ObjectNode side(ObjectNode composition) {
-        ObjectNode s = Metrics.JSON.createObjectNode();
-        s.put("hard", composition.get("hard").asLong());
-        s.put("total", composition.get("size").asLong());
-        s.put("hard_fraction", composition.get("hard_fraction").asDouble());
-        s.set("classes", composition.get("classes"));
-        s.put("distinct_classes", composition.get("distinct_classes").asInt());
-        s.put("class_entropy", composition.get("class_entropy").asDouble());
-        return s;
+        return new Measured(judgeName, Side.of(Composition.of(before)), Side.of(Composition.of(after)), ids.size(),
+                Double.isNaN(ratio) ? null : ratio, ci95);
     }
 
     /** @return prompt_id → {usable rows, hard rows}; one row per prompt reaches the driver */

@@ -5,7 +5,6 @@ import io.kka.detect.Detector;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.config.SelectionConfig;
 import io.kka.data.Columns;
 import io.kka.data.Role;
@@ -38,10 +37,11 @@ final class EvaluateStep {
      * @param inSample   A_t judged by E_t (Composition)
      * @param probe      the rows of G_t that E_t did not train on, with E_t's score and hardness (DPO's pairs)
      * @param probed     their Composition
-     * @param evaluation the test evaluation (reporting only), or null
+     * @param evaluation the test evaluation (reporting only), empty when not measurable
      */
     record Output(Detector evaluator, HardAnomalySelector selector, long valNormals, Dataset<Row> anomalySet,
-            ObjectNode heldOut, ObjectNode inSample, Dataset<Row> probe, ObjectNode probed, ObjectNode evaluation) {
+            Composition heldOut, Composition inSample, Dataset<Row> probe, Composition probed,
+            java.util.Optional<Evaluation> evaluation) {
     }
 
     private EvaluateStep() {
@@ -72,7 +72,7 @@ final class EvaluateStep {
             Dataset<Row> set = GenerateStep.persist(spark, sel.select(score(e, anomalySet)),
                     Fs.child(work, "anomaly_set"));
             Dataset<Row> setByBaseline = baseline.judge(set).cache();
-            ObjectNode heldOut = Composition.of(setByBaseline, baseline.selector().levels());
+            Composition heldOut = Composition.of(setByBaseline, baseline.selector().levels());
             setByBaseline.unpersist();
             Dataset<Row> unseen = candidates.join(set.select(col(Columns.SAMPLE_ID).as("_in")),
                     candidates.col(Columns.SAMPLE_ID).equalTo(col("_in")), "left_anti");
@@ -81,8 +81,8 @@ final class EvaluateStep {
             Dataset<Row> scores = GenerateStep.persist(spark, scoreColumns(val).unionByName(scoreColumns(test))
                     .unionByName(scoreColumns(set.withColumn(Columns.ROLE, lit(Role.GENERATED.value())))),
                     Fs.child(work, "scores"));
-            ObjectNode evaluation = Metrics.evaluation(stages.evaluate(scores.filter(
-                    col(Columns.ROLE).equalTo(Role.TEST.value()))));
+            java.util.Optional<Evaluation> evaluation = stages.evaluate(scores.filter(
+                    col(Columns.ROLE).equalTo(Role.TEST.value())));
             long valNormals = val.count();
             val.unpersist();
             return new Output(e, sel, valNormals, set, heldOut, Composition.of(set), probe,

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.data.Columns;
 import io.kka.data.Role;
 import io.kka.data.SplitHash;
-import io.kka.store.Fs;
 import io.kka.store.RunLayout;
+import java.util.Map;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +32,21 @@ final class FinalStep {
     private FinalStep() {
     }
 
+    /**
+     * metrics.json's {@code final} object (and final/metrics.json).
+     *
+     * @param iteration the iteration whose evaluator is the final detector
+     * @param detector  what it is
+     * @param auroc     test AUROC, or null when the test split lacks normals or anomalies
+     * @param auprc     test AUPRC, or null likewise
+     * @param testRows  test rows scored
+     * @param perClass  AUROC per anomaly class (omitted when not measured)
+     */
+    record FinalMetrics(int iteration, String detector, Double auroc, Double auprc, long testRows,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Map<String, Double> perClass) {
+    }
+
     static ObjectNode run(SparkSession spark, Stages stages, RunLayout layout, Inputs in, int last) {
         StageClock clock = new StageClock(spark, "final");
         Detector detector = stages.load(layout.iteration(last, "evaluator"));
@@ -43,21 +58,11 @@ final class FinalStep {
                 latent(detector, in, spark.read().parquet(layout.iteration(last, "anomaly_set"))),
                 layout.finalDir("latent")));
         java.util.Optional<Evaluation> eval = stages.evaluate(scores);
-        ObjectNode out = Metrics.JSON.createObjectNode();
-        out.put("iteration", last);
-        out.put("detector", detector.describe() + " trained on normals + the final anomaly set");
-        if (eval.isPresent()) {
-            out.put("auroc", eval.get().auroc());
-            out.put("auprc", eval.get().auprc());
-        } else {
-            out.putNull("auroc");
-            out.putNull("auprc");
-        }
-        out.put("test_rows", scores.count());
-        eval.map(Evaluation::perClass).ifPresent(pc -> out.set("per_class", Metrics.JSON.valueToTree(pc)));
-        Fs.writeString(layout.finalDir("metrics.json"), out.toPrettyString() + "\n",
-                spark.sparkContext().hadoopConfiguration());
-        return out;
+        FinalMetrics out = new FinalMetrics(last, detector.describe() + " trained on normals + the final anomaly set",
+                eval.map(Evaluation::auroc).orElse(null), eval.map(Evaluation::auprc).orElse(null), scores.count(),
+                eval.map(Evaluation::perClass).orElse(null));
+        Records.write(layout.finalDir("metrics.json"), out, spark.sparkContext().hadoopConfiguration());
+        return Records.JSON.valueToTree(out);
     }
 
     private static Dataset<Row> latent(Detector detector, Inputs in, Dataset<Row> anomalySet) {

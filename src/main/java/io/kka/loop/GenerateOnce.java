@@ -49,9 +49,9 @@ public final class GenerateOnce {
                 seed, out, clock), reps, lm);
         ObjectNode m = Metrics.JSON.createObjectNode();
         m.put("iteration", iteration);
-        m.set("lm", Metrics.model(lm));
-        m.set("generation", g.counts());
-        m.set("usage", g.usage());
+        m.set("lm", Records.JSON.valueToTree(lm));
+        m.set("generation", Records.JSON.valueToTree(g.counts()));
+        m.set("usage", Records.JSON.valueToTree(g.usage()));
         ObjectNode s = m.putObject("seconds");
         clock.seconds().forEach(s::put);
         Fs.writeString(Fs.child(out, "metrics.json"), m.toPrettyString() + "\n",

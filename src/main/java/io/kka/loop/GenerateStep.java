@@ -3,7 +3,6 @@ package io.kka.loop;
 import io.kka.tune.ModelRef;
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kka.data.Columns;
 import io.kka.generate.DescriptionGenerator;
 import io.kka.store.Fs;
@@ -26,8 +25,8 @@ final class GenerateStep {
      * @param usage        the "usage" object of metrics.json
      * @param examples     the distinct examples the prompts showed (the representatives' captions)
      */
-    record Output(Dataset<Row> prompts, Dataset<Row> descriptions, Dataset<Row> generated, ObjectNode counts,
-            ObjectNode usage, List<String> examples) {
+    record Output(Dataset<Row> prompts, Dataset<Row> descriptions, Dataset<Row> generated,
+            IterationMetrics.Generation counts, IterationMetrics.Usage usage, List<String> examples) {
     }
 
     private GenerateStep() {
@@ -48,25 +47,19 @@ final class GenerateStep {
         var renderer = stages.renderer();
         Dataset<Row> generated = clock.run("render", "generating images (" + renderer.modelName() + ")",
                 () -> persist(spark, renderer.render(descriptions), Fs.child(work, "generated_raw")));
-        ObjectNode counts = Metrics.JSON.createObjectNode();
         long descErrors = descriptions.filter(col("error").isNotNull()).count();
         long allErrors = generated.filter(col(Columns.ERROR).isNotNull()).count();
-        counts.put("prompts", prompts.count());
-        counts.put("descriptions", descriptions.filter(col("description").isNotNull()).count());
-        counts.put("dropped_normal_mentions", describer.counters().getOrDefault("dropped_normal_mentions", 0L));
-        counts.put("description_errors", descErrors);
-        counts.put("images", generated.filter(col(Columns.IMAGE).isNotNull()).count());
-        counts.put("image_errors", Math.max(0, allErrors - descErrors));
+        IterationMetrics.Generation counts = new IterationMetrics.Generation(prompts.count(),
+                descriptions.filter(col("description").isNotNull()).count(),
+                describer.counters().getOrDefault("dropped_normal_mentions", 0L), descErrors,
+                generated.filter(col(Columns.IMAGE).isNotNull()).count(), Math.max(0, allErrors - descErrors));
         // the error budgets, checked before anything of this iteration is committed
         long descRows = descriptions.count();
         budget("describe", "llm", describer.errorBudget(), descErrors, descRows, descriptions, t);
         budget("render", "images", renderer.errorBudget(), Math.max(0, allErrors - descErrors),
                 generated.count() - descErrors, generated.filter(col(Columns.ERROR).isNotNull()
                         .and(col(Columns.ERROR).getField("stage").equalTo("render"))), t);
-        ObjectNode usage = Metrics.emptyUsage();
-        Metrics.addUsage(usage, descriptions);
-        Metrics.addUsage(usage, generated);
-        usage.put("errors", allErrors);
+        IterationMetrics.Usage usage = Metrics.usage(descriptions).plus(Metrics.usage(generated)).withErrors(allErrors);
         java.util.Set<String> examples = new java.util.TreeSet<>();
         // one array of K captions per prompt row: a few hundred short strings at most
         for (Row r : prompts.select(org.apache.spark.sql.functions.explode(col("examples"))).distinct()

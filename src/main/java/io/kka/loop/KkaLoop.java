@@ -139,7 +139,7 @@ public final class KkaLoop {
         Dataset<Row> generated = clock.run("judge", "judging the new generation with " + judge.name() + " (Eq. 6)",
                 () -> judged(spark, judge, gen.generated(), work));
         Dataset<Row> judged = AnomalySetUpdater.usable(generated);
-        ObjectNode newGeneration = Composition.of(judged, judge.selector().levels()).put("judge", judge.name());
+        Composition.Judged newGeneration = Composition.of(judged, judge.selector().levels()).by(judge.name());
 
         DpoEffect.Output effect = null;
         if (t > 0 && cfg.selection().dpoEffect()) {
@@ -158,12 +158,10 @@ public final class KkaLoop {
         EvaluateStep.Output eval = EvaluateStep.run(ctx, update.set(), judged, base);
         TuneStep.Output tune = TuneStep.run(ctx, lm, eval.probe(), gen.prompts());
 
-        ObjectNode metrics = IterationMetrics.of(cfg, t, new IterationMetrics.Parts(lm, gen,
-                baseline == null ? null : baseline.metrics(), newGeneration, update,
-                effect == null ? null : effect.metrics(), effect == null ? null : effect.usage(), eval, tune),
+        IterationMetrics metrics = IterationMetrics.of(cfg, t, new IterationMetrics.Parts(lm, gen,
+                baseline == null ? null : baseline.metrics(), newGeneration, update, effect, eval, tune),
                 clock.seconds());
-        Fs.writeString(Fs.child(work, "metrics.json"), metrics.toPrettyString() + "\n",
-                spark.sparkContext().hadoopConfiguration());
+        Records.write(Fs.child(work, "metrics.json"), metrics, ctx.conf());
         log(t, newGeneration, judge, eval, tune, effect);
         return IterationMetrics.record(t, lm, tune.lmNext(), eval, base.selector());
     }
@@ -191,17 +189,16 @@ public final class KkaLoop {
                 generated), Fs.child(work, "generated"));
     }
 
-    private static void log(int t, ObjectNode newGeneration, Judge judge, EvaluateStep.Output eval,
+    private static void log(int t, Composition.Judged newGeneration, Judge judge, EvaluateStep.Output eval,
             TuneStep.Output tune, DpoEffect.Output effect) {
         LOG.info("iteration {} · new generation {} ({} hard by {}), anomaly set {} ({} hard by the baseline, {} by"
-                + " E_t), threshold {}, {} pairs{}{}", t, newGeneration.get("size").asLong(),
-                newGeneration.get("hard").asLong(), judge.name(), eval.heldOut().get("size").asLong(),
-                String.format("%.1f%%", 100 * eval.heldOut().get("hard_fraction").asDouble()),
-                String.format("%.1f%%", 100 * eval.inSample().get("hard_fraction").asDouble()),
+                + " E_t), threshold {}, {} pairs{}{}", t, newGeneration.size(),
+                newGeneration.hard(), judge.name(), eval.heldOut().size(),
+                String.format("%.1f%%", 100 * eval.heldOut().hardFraction()),
+                String.format("%.1f%%", 100 * eval.inSample().hardFraction()),
                 String.format("%.4g", eval.selector().threshold()), tune.pairs(),
-                effect == null || effect.metrics().get("ratio").isNull() ? ""
-                        : String.format(", Eq. 8 ratio %.2f", effect.metrics().get("ratio").asDouble()),
-                eval.evaluation() == null ? "" : String.format(", test AUROC %.4f (report only)",
-                        eval.evaluation().get("auroc").asDouble()));
+                effect == null || effect.metrics().ratio() == null ? ""
+                        : String.format(", Eq. 8 ratio %.2f", effect.metrics().ratio()),
+                eval.evaluation().map(e -> String.format(", test AUROC %.4f (report only)", e.auroc())).orElse(""));
     }
 }

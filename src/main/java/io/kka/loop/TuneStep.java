@@ -78,7 +78,7 @@ final class TuneStep {
                     stages.initialModel(), allTrl, allOpenAi)));
             tuner.report().forEach((k, v) -> tuning.set(k, Metrics.JSON.valueToTree(v)));
         }
-        tuning.set("model_after", Metrics.model(next));
+        tuning.set("model_after", Records.JSON.valueToTree(next));
         tuning.put("skipped", skipped);
         return new Output(pairs.size(), next, tuning);
     }

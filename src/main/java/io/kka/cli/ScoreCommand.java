@@ -5,8 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.kka.config.JobConfig;
 import io.kka.data.Columns;
 import io.kka.detect.AnomalyMetrics;
-import io.kka.detect.Detector;
-import io.kka.detect.Detectors;
+import io.kka.ml.DetectorModel;
 import io.kka.spark.Sessions;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
@@ -31,7 +30,8 @@ import picocli.CommandLine.Option;
 final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
-    @Option(names = "--model", paramLabel = "URI", description = "Model directory (default:"
+    @Option(names = "--model", paramLabel = "URI", description = "Model directory: a detector saved by"
+            + " kka train or the loop, or a detector model saved with the Spark ML API (default:"
             + " <run.dir>/final/detector).")
     String model;
     @Option(names = "--samples", paramLabel = "URI", description = "Samples table (default: <run.dir>/samples).")
@@ -52,12 +52,14 @@ final class ScoreCommand implements Callable<Integer> {
         RunLayout run = new RunLayout(cfg.run().dir());
         String out = output != null ? output : run.finalDir("scores");
         try (Sessions.Handle h = Sessions.open(cfg.run().name() + " score")) {
-            Detector m = Detectors.load(model != null ? model : run.finalDir("detector"), h.spark());
+            // a detector saved by kka train or the loop, or a detector model saved by the library API
+            DetectorModel m = DetectorModel.fromDirectory(model != null ? model : run.finalDir("detector"),
+                    h.spark());
             Dataset<Row> rows = h.spark().read().parquet(samples != null ? samples : run.samples())
                     .where(col(Columns.SPLIT).equalTo(split));
             Sessions.describe(h.spark(), "kka-score", "KKA · score " + split);
-            Dataset<Row> scored = m.score(rows).select(Columns.SAMPLE_ID, Columns.LABEL, Columns.CLASS_NAME,
-                    Columns.SCORE).persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> scored = m.transform(rows.drop(Columns.SCORE)).select(Columns.SAMPLE_ID, Columns.LABEL,
+                    Columns.CLASS_NAME, Columns.SCORE).persist(StorageLevel.MEMORY_AND_DISK());
             Fs.writeParquet(scored, out, overwrite);
             var w = spec.commandLine().getOut();
             w.println("wrote " + out);

@@ -10,8 +10,8 @@ import io.kka.data.Split;
 import io.kka.detect.DeepSadModel;
 import io.kka.config.ConfigBinder;
 import io.kka.detect.Detector;
-import io.kka.detect.Detectors;
 import io.kka.detect.SadLabel;
+import io.kka.ml.DetectorEstimator;
 import io.kka.spark.Sessions;
 import io.kka.store.RunLayout;
 import java.util.Locale;
@@ -66,7 +66,8 @@ final class TrainCommand implements Callable<Integer> {
                         SadLabel.ANOMALY.value())).select(Columns.SAMPLE_ID, Columns.IMAGE, SadLabel.COLUMN));
             }
             Sessions.describe(h.spark(), "kka-train", "KKA · train " + ConfigBinder.Names.wire(cfg.evaluator().kind()));
-            Detector model = Detectors.fit(cfg.evaluator(), train, cfg.run().seed());
+            // the library's estimator: the same params, schema checks and fit as a Spark ML pipeline's
+            Detector model = DetectorEstimator.of(cfg.evaluator(), cfg.run().seed()).fit(train).detector();
             model.save(out, overwrite, h.spark().sparkContext().hadoopConfiguration());
             var w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "wrote %s (%s%s)%n", out, model.describe(), model instanceof DeepSadModel m

@@ -96,7 +96,7 @@ class LaunchersTest {
                 "--executor-memroy", "1g", jar, "run", "c.yaml"},
             {"kka-submit: application jar " + tmp.resolve("missing.jar") + " does not exist (build it with: mvn -B"
                 + " -DskipTests package)", "--master", "local[2]", tmp.resolve("missing.jar").toString(), "run"},
-            {"kka-submit: 'rnu' is not a kka command (one of: ingest run generate train score report config bench help )",
+            {"kka-submit: 'rnu' is not a kka command (one of: ingest run generate train score report export config bench help )",
                 jar, "rnu", "c.yaml"},
             {"kka-submit: --master needs a value", "--master"},
         };

@@ -22,7 +22,26 @@ public final class Kka implements Runnable {
 
     /** @param args command line */
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (!returnsOnSuccess(code, System.getProperties())) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Whether {@code main} returns instead of exiting. In YARN cluster mode the driver's {@code main} runs inside
+     * the ApplicationMaster, which reports the application SUCCEEDED only when {@code main} returns, and then exits
+     * the JVM itself: {@code System.exit}, even with 0, makes YARN record the run as FAILED ("Shutdown hook called
+     * before final status was reported"). Everywhere else, and for every failure, the exit code is the result.
+     *
+     * @param code  the command's exit code
+     * @param props the JVM's system properties (the ApplicationMaster sets spark.master and
+     *              spark.submit.deployMode there before it calls {@code main})
+     * @return true for success inside a YARN ApplicationMaster
+     */
+    static boolean returnsOnSuccess(int code, java.util.Properties props) {
+        return code == 0 && "yarn".equals(props.getProperty("spark.master"))
+                && "cluster".equals(props.getProperty("spark.submit.deployMode"));
     }
 
     /**

@@ -29,6 +29,24 @@ class KkaCliTest {
     }
 
     @Test
+    void mainReturnsOnSuccessOnlyInsideAYarnApplicationMaster() {
+        java.util.Properties am = new java.util.Properties();
+        am.setProperty("spark.master", "yarn");
+        am.setProperty("spark.submit.deployMode", "cluster");
+        assertTrue(Kka.returnsOnSuccess(0, am), "YARN cluster mode: return, so the AM reports SUCCEEDED");
+        assertFalse(Kka.returnsOnSuccess(2, am), "a failure still exits with its code");
+        java.util.Properties client = new java.util.Properties();
+        client.setProperty("spark.master", "yarn");
+        client.setProperty("spark.submit.deployMode", "client");
+        assertFalse(Kka.returnsOnSuccess(0, client));
+        java.util.Properties k8s = new java.util.Properties();
+        k8s.setProperty("spark.master", "k8s://https://kubernetes.default.svc");
+        k8s.setProperty("spark.submit.deployMode", "cluster");
+        assertFalse(Kka.returnsOnSuccess(0, k8s));
+        assertFalse(Kka.returnsOnSuccess(0, new java.util.Properties()));
+    }
+
+    @Test
     void versionAndHelp() {
         Run v = kka("--version");
         assertEquals(0, v.code());

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kka.config.SecretRef;
 import io.kka.testing.SparkTestSession;
+import io.kka.testing.SubmitScripts;
+import io.kka.testing.SubmitScripts.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,29 +32,9 @@ class SubmitSecretsTest {
     private static final String SECRET = "sk-test-" + Long.toHexString(System.nanoTime()) + "-do-not-print";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exit, String output, List<String> argv) {
-    }
-
     /** Runs a script with a recording spark-submit first on PATH. */
     private static Run script(Path dir, String script, Map<String, String> env) throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path argv = dir.resolve("argv.txt");
-        Path fake = bin.resolve("spark-submit");
-        Files.writeString(fake, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > \"$ARGV_OUT\"\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.deleteIfExists(argv);
-        ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve(script).toString()).directory(ROOT.toFile())
-                .redirectErrorStream(true);
-        pb.environment().remove("OPENAI_API_KEY");
-        pb.environment().remove("OPENAI_API_KEY_FILE");
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        pb.environment().put("ARGV_OUT", argv.toString());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), script + " finished");
-        List<String> args = Files.exists(argv) ? Files.readAllLines(argv) : List.of();
-        return new Run(p.exitValue(), out, args);
+        return SubmitScripts.run(dir, script, env);
     }
 
     private static Path keyFile(Path dir) throws IOException {
@@ -63,18 +44,14 @@ class SubmitSecretsTest {
         return key;
     }
 
-    private static String after(List<String> argv, String flag) {
-        int i = argv.indexOf(flag);
-        return i < 0 || i + 1 >= argv.size() ? null : argv.get(i + 1);
-    }
-
     @Test
     void yarnExampleShipsTheKeyAsAFileAndNeverPassesItsValue(@TempDir Path dir) throws Exception {
         Path key = keyFile(dir);
+        Path jar = Files.writeString(dir.resolve("app.jar"), "not a real jar");
         Run r = script(dir, "submit/examples/yarn.sh", Map.of("OPENAI_API_KEY_FILE", key.toString(),
-                "RUN_DIR", "hdfs:///tmp/kka-test", "USER", "tester"));
+                "RUN_DIR", "hdfs:///tmp/kka-test", "USER", "tester", "APP_JAR", jar.toString()));
         assertEquals(0, r.exit(), r.output());
-        assertEquals("conf/kka.yaml," + key, after(r.argv(), "--files"), r.argv().toString());
+        assertEquals("conf/kka.yaml," + key, r.after("--files"), r.argv().toString());
         assertTrue(r.argv().contains("llm.api_key=file:openai.key"), r.argv().toString());
         for (String a : r.argv()) {
             assertFalse(a.contains(SECRET), "the key is on the command line: " + a);
@@ -98,7 +75,7 @@ class SubmitSecretsTest {
         Run r = script(dir, "submit/examples/standalone.sh", Map.of("OPENAI_API_KEY_FILE", key.toString(),
                 "APP_JAR", jar.toString()));
         assertEquals(0, r.exit(), r.output());
-        assertEquals(key.toString(), after(r.argv(), "--files"), r.argv().toString());
+        assertEquals(key.toString(), r.after("--files"), r.argv().toString());
         assertTrue(r.argv().contains("llm.api_key=file:openai.key"), r.argv().toString());
         assertTrue(r.argv().stream().noneMatch(a -> a.contains(SECRET)), r.argv().toString());
         Run none = script(dir, "submit/examples/standalone.sh", Map.of("APP_JAR", jar.toString()));
@@ -139,7 +116,7 @@ class SubmitSecretsTest {
             assertFalse(op.has("env_vars"), op.path("task_id") + " sets env_vars (spark.yarn.appMasterEnv.* on"
                     + " YARN: the executors never see the key)");
             List<String> cmd = sparkSubmitHookCommand(op);
-            assertEquals("/opt/kka/conf/kka.yaml,/opt/kka/secrets/openai.key", after(cmd, "--files"), cmd.toString());
+            assertEquals("/opt/kka/conf/kka.yaml,/opt/kka/secrets/openai.key", new Run(0, "", cmd).after("--files"), cmd.toString());
             for (String a : cmd) {
                 assertFalse(a.toLowerCase().contains("api_key=") && !a.equals("llm.api_key=file:openai.key"),
                         "a key value on the command line: " + a);

@@ -85,6 +85,31 @@ class LaunchersTest {
     }
 
     @Test
+    void builtinModeFindsTheHadoopConfAndKeepsClusterDriverOptionsOffThisJvm(@TempDir Path tmp) throws Exception {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        script(jdk, "java", "printf '%s\\n' \"$@\"");
+        String jar = Files.createFile(tmp.resolve("app.jar")).toString();
+        Map<String, String> env = Map.of("KKA_SPARK_SUBMIT", "builtin", "JAVA_HOME", tmp.resolve("jdk").toString(),
+                "KKA_SPARK_CLASSPATH", "/spark/jars/*", "HADOOP_CONF_DIR", "/etc/hadoop/conf",
+                "YARN_CONF_DIR", "/etc/yarn/conf");
+        // spark-submit's order: Spark's jars, then HADOOP_CONF_DIR, then YARN_CONF_DIR
+        Shell.Result client = kkaSubmit(tmp, env, "--master", "yarn", "--num-executors", "2", "--queue", "q",
+                "--driver-memory", "3g", jar, "ingest");
+        assertEquals(0, client.exit(), client.output());
+        List<String> argv = client.output().lines().toList();
+        assertEquals("/spark/jars/*:/etc/hadoop/conf:/etc/yarn/conf", argv.get(argv.indexOf("-cp") + 1));
+        assertEquals("-Xmx3g", argv.get(0));
+        // in cluster mode this JVM only submits: the driver's heap and options are the cluster's
+        Shell.Result cluster = kkaSubmit(tmp, env, "--master", "yarn", "--deploy-mode", "cluster",
+                "--driver-memory", "6g", "--conf", "spark.driver.extraJavaOptions=-Dx=1", jar, "run");
+        assertEquals(0, cluster.exit(), cluster.output());
+        argv = cluster.output().lines().toList();
+        assertEquals("-Xmx1g", argv.get(0));
+        assertTrue(!argv.subList(0, argv.indexOf("-cp")).contains("-Dx=1"), argv.toString());
+        assertTrue(argv.contains("spark.driver.extraJavaOptions=-Dx=1"), "still passed to spark-submit");
+    }
+
+    @Test
     void invalidOptionsFailFastWithoutStartingAJvm(@TempDir Path tmp) throws Exception {
         Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
         script(jdk, "java", "echo JVM-STARTED");
@@ -96,7 +121,7 @@ class LaunchersTest {
                 "--executor-memroy", "1g", jar, "run", "c.yaml"},
             {"kka-submit: application jar " + tmp.resolve("missing.jar") + " does not exist (build it with: mvn -B"
                 + " -DskipTests package)", "--master", "local[2]", tmp.resolve("missing.jar").toString(), "run"},
-            {"kka-submit: 'rnu' is not a kka command (one of: ingest run generate train score report config bench help )",
+            {"kka-submit: 'rnu' is not a kka command (one of: ingest run generate train score report export config bench help )",
                 jar, "rnu", "c.yaml"},
             {"kka-submit: --master needs a value", "--master"},
         };

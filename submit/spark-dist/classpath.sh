@@ -15,8 +15,8 @@ stale() {
 
 if stale; then
   echo "spark-dist: resolving the Spark classpath with Maven (once) ..." >&2
-  if ! mvn -B -q -o -f "$here/pom.xml" dependency:build-classpath >&2; then
-    mvn -B -q -f "$here/pom.xml" dependency:build-classpath >&2
+  if ! mvn -B -q -Dstyle.color=never -o -f "$here/pom.xml" dependency:build-classpath >&2; then
+    mvn -B -q -Dstyle.color=never -f "$here/pom.xml" dependency:build-classpath >&2
   fi
 fi
 cat "$out"

@@ -356,7 +356,10 @@ class YarnHdfsIT {
         Shell.Result r = Shell.run(PROJECT, Map.of(), WORK.resolve("spark-classpath.out"), 600,
                 PROJECT.resolve("submit/spark-dist/classpath.sh").toString());
         assertEquals(0, r.exit(), r.tail());
-        String cp = r.output().lines().filter(l -> l.contains(".jar")).reduce((a, b) -> b).orElseThrow();
+        // Maven's console may put ANSI colour codes before the classpath on the same line (stderr is merged)
+        String cp = r.output().lines().map(l -> l.replaceAll("\u001B\\[[0-9;]*m", ""))
+                .filter(l -> l.contains(".jar")).reduce((a, b) -> b).orElseThrow();
+        cp = cp.substring(cp.indexOf('/'));
         assertTrue(cp.contains("spark-yarn_"), "spark-yarn is on the launcher's classpath");
         return cp.strip();
     }

@@ -5,9 +5,9 @@ import java.util.Random;
 
 /**
  * The trainable part of SimpleNet on d-dimensional features, as plain arrays: the feature adaptor (SimpleNet's
- * {@code pre_projection}, one linear layer u = A z + b) and the discriminator (linear h×d → batch norm → leaky ReLU
- * 0.2 → linear h → 1 logit). The first linear layer has no bias because batch norm subtracts it; the last has none,
- * as in SimpleNet. Inference uses batch norm's running statistics.
+ * {@code pre_projection}, one linear layer u = A z + b) and the discriminator (linear h×d → batch norm → leaky
+ * ReLU 0.2 → linear h → 1 logit). The first linear layer has no bias because batch norm subtracts it; the last
+ * has none, as in SimpleNet. Inference uses batch norm's running statistics.
  *
  * <p>All trainable parameters live in one flat vector {@link #params} (adaptor first: A row-major, b; then W1
  * row-major, γ, β, w2), so that optimiser state and parameter averaging are loops over one array.

@@ -141,7 +141,10 @@ public final class SimpleNetModel implements Detector, Serializable {
         return rows.sparkSession().createDataFrame(out, new StructType(fields));
     }
 
-    /** Writes {@value #META} (standardisation, adaptor, discriminator, losses) and the encoder into {@code encoder/}. */
+    /**
+     * Writes {@value #META} (standardisation, adaptor, discriminator, losses) and the encoder into
+     * {@code encoder/}.
+     */
     @Override
     public void writeTo(String dir, Configuration conf) throws IOException {
         encoder.writeTo(Fs.child(dir, ENCODER), conf);
@@ -195,7 +198,8 @@ public final class SimpleNetModel implements Detector, Serializable {
             m.path("training_losses").forEach(l -> losses.add(l.asDouble()));
             DeepSadModel encoder = DeepSadModel.load(Fs.child(dir, ENCODER), spark);
             if (encoder.repDim() != d) {
-                throw new InvalidInputException(meta + ": features " + d + " but the encoder gives " + encoder.repDim());
+                throw new InvalidInputException(meta + ": features " + d + " but the encoder gives "
+                        + encoder.repDim());
             }
             return new SimpleNetModel(encoder, scale, head, m.path("noise_std").asDouble(),
                     m.path("margin").asDouble(), losses);

@@ -116,7 +116,7 @@ class SimpleNetTest {
         return AnomalyMetrics.of(d.score(test.where(col("class_name").isin("k0", anomalyClass)))).auroc();
     }
 
-    /** The hand-written backprop of the truncated L1 loss through batch norm and the adaptor equals finite differences. */
+    /** The hand-written backprop of the truncated L1 loss, through batch norm and the adaptor, = finite differences. */
     @Test
     void gradientMatchesFiniteDifferences() {
         Random rnd = new Random(11);

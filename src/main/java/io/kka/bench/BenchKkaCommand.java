@@ -1,6 +1,8 @@
 package io.kka.bench;
 
+import io.kka.config.ConfigBinder;
 import io.kka.config.ConfigLoader;
+import io.kka.config.EvaluatorConfig;
 import io.kka.config.JobConfig;
 import io.kka.data.InvalidInputException;
 import io.kka.data.readers.FashionMnistReader;
@@ -54,6 +56,14 @@ final class BenchKkaCommand implements Callable<Integer> {
             description = "Anomaly classes the embedded generator is not told about (default ${DEFAULT-VALUE}).")
     List<String> unknown;
 
+    @Option(names = "--detector", paramLabel = "KIND", defaultValue = "deep-sad",
+            description = "Detector X of two extra columns: deep-sad (default: the loop's own detector, whose columns"
+                    + " are no_anom and kka<T>; nothing extra is fitted), simplenet or mahalanobis: X fitted on each"
+                    + " finished KKA run's training normals alone (column X) and on the normals plus the run's final"
+                    + " anomaly set A_T as labelled anomalies (X_kka), both scored on the run's test split, with their"
+                    + " evaluator.* settings (cached beside the run).")
+    String detector;
+
     @Option(names = "--work", paramLabel = "DIR", defaultValue = "runs/bench-kka",
             description = "Where the run directories go (default ${DEFAULT-VALUE}); rerun to resume.")
     String work;
@@ -67,6 +77,7 @@ final class BenchKkaCommand implements Callable<Integer> {
             throw new InvalidInputException("--dataset must be fashion-mnist (the only dataset available offline),"
                     + " found " + dataset);
         }
+        EvaluatorConfig.Kind kind = kind(detector);
         List<String> sets = new ArrayList<>(overrides);
         sets.addAll(List.of("run.mode=" + mode, "run.iterations=" + iterations, "data.dataset=fashion-mnist"));
         JobConfig base = ConfigLoader.load(config, sets);
@@ -77,7 +88,7 @@ final class BenchKkaCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<KkaBench.Task> tasks = new ArrayList<>();
         try (Sessions.Handle h = Sessions.open("kka bench kka")) {
-            KkaBench bench = KkaBench.of(base, work, unknown);
+            KkaBench bench = KkaBench.of(base, work, unknown, kind);
             for (String c : names) {
                 for (int s = 0; s < seeds; s++) {
                     tasks.add(bench.run(h.spark(), c, base.run().seed() + s));
@@ -85,7 +96,18 @@ final class BenchKkaCommand implements Callable<Integer> {
             }
         }
         BenchKkaReport.print(spec.commandLine().getOut(), tasks, iterations, mode, seeds, unknown,
-                (System.nanoTime() - start) / 1e9);
+                ConfigBinder.Names.wire(kind), (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    private EvaluatorConfig.Kind kind(String wire) {
+        for (EvaluatorConfig.Kind k : EvaluatorConfig.Kind.values()) {
+            if (ConfigBinder.Names.wire(k).equals(wire)) {
+                return k;
+            }
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--detector must be one of "
+                + java.util.Arrays.stream(EvaluatorConfig.Kind.values()).map(ConfigBinder.Names::wire).toList()
+                + ", found '" + wire + "'");
     }
 }

@@ -28,20 +28,29 @@ final class BenchKkaReport {
             ToDoubleFunction<KkaBench.Task> unknown) {
     }
 
+    /**
+     * @param detector the --detector kind; for one other than deep-sad every task carries its
+     *                 {@link DetectorRefit.Figures}, printed as the columns X and X_kka
+     */
     static void print(PrintWriter out, List<KkaBench.Task> tasks, int iterations, String mode, int seeds,
-            List<String> unknownClasses, double seconds) {
-        List<Col> cols = columns(iterations);
+            List<String> unknownClasses, String detector, double seconds) {
+        String x = tasks.stream().anyMatch(t -> t.detector() != null) ? detector.replace('-', '_') : null;
+        List<Col> cols = columns(iterations, x);
         out.printf(Locale.ROOT, "%-14s %5s", "normal class", "seed");
-        cols.forEach(c -> out.printf(Locale.ROOT, " %9s", c.name()));
+        cols.forEach(c -> out.printf(Locale.ROOT, " %" + width(c) + "s", c.name()));
         out.println();
         for (KkaBench.Task t : tasks) {
             out.printf(Locale.ROOT, "%-14s %5d", t.normalClass(), t.seed());
-            cols.forEach(c -> out.printf(Locale.ROOT, " %9.4f", c.all().applyAsDouble(t)));
+            cols.forEach(c -> out.printf(Locale.ROOT, " %" + width(c) + ".4f", c.all().applyAsDouble(t)));
             out.println();
         }
         ObjectNode json = JSON.createObjectNode();
         json.put("bench", "kka");
         json.put("mode", mode);
+        json.put("detector", detector);
+        if (x != null) {
+            json.put("detector_description", tasks.get(0).detector().detector());
+        }
         ArrayNode cls = json.putArray("classes");
         tasks.stream().map(KkaBench.Task::normalClass).distinct().forEach(cls::add);
         json.put("seeds", seeds);
@@ -59,6 +68,10 @@ final class BenchKkaReport {
         pair(out, paired, "kka" + last + "_minus_random" + last, tasks,
                 t -> at(t, "kka", last) - at(t, "random", last));
         pair(out, paired, "kka0_minus_no_anomalies", tasks, t -> at(t, "kka", 0) - t.noAnomalies());
+        if (x != null) {
+            pair(out, paired, x + "_kka_minus_" + x, tasks, t -> t.detector().kka() - t.detector().alone());
+            pair(out, paired, x + "_kka_minus_kka" + last, tasks, t -> t.detector().kka() - at(t, "kka", last));
+        }
         eq8(out, json.putArray("eq8"), tasks, iterations);
         for (String key : List.of("hard_set", "hard_new", "class_entropy")) {
             ObjectNode o = json.putObject(key);
@@ -80,7 +93,11 @@ final class BenchKkaReport {
         out.flush();
     }
 
-    private static List<Col> columns(int iterations) {
+    private static int width(Col c) {
+        return Math.max(9, c.name().length());
+    }
+
+    private static List<Col> columns(int iterations, String detector) {
         List<Col> cols = new ArrayList<>();
         cols.add(new Col("no_anom", KkaBench.Task::noAnomalies, KkaBench.Task::svddKnown,
                 KkaBench.Task::svddUnknown));
@@ -91,6 +108,12 @@ final class BenchKkaReport {
                 cols.add(new Col(name, t -> at(t, v, k), t -> t.variants().get(v).known().get(k),
                         t -> t.variants().get(v).unknownAuc().get(k)));
             }
+        }
+        if (detector != null) {
+            cols.add(new Col(detector, t -> t.detector().alone(), t -> t.detector().aloneKnown(),
+                    t -> t.detector().aloneUnknown()));
+            cols.add(new Col(detector + "_kka", t -> t.detector().kka(), t -> t.detector().kkaKnown(),
+                    t -> t.detector().kkaUnknown()));
         }
         return cols;
     }
@@ -114,6 +137,11 @@ final class BenchKkaReport {
             TaskSummary s = TaskSummary.of(tasks.stream().mapToDouble(which.apply(c)).toArray());
             ObjectNode o = into.putObject(c.name());
             o.put("mean", s.mean());
+            if (Double.isNaN(s.std())) {
+                o.putNull("std");
+            } else {
+                o.put("std", s.std());
+            }
             putCi(o, s.ci95());
             out.printf(Locale.ROOT, " %.4f±%s", s.mean(), Double.isNaN(s.ci95()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f", s.ci95()));

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kka.config.ConfigLoader;
 import io.kka.config.ConfigPrinter;
+import io.kka.config.EvaluatorConfig;
 import io.kka.config.JobConfig;
 import io.kka.data.Columns;
 import io.kka.data.Role;
@@ -46,21 +47,26 @@ public final class KkaBench {
     private final JobConfig base;
     private final String workDir;
     private final List<String> unknown;
+    private final EvaluatorConfig.Kind detector;
 
-    private KkaBench(JobConfig base, String workDir, List<String> unknown) {
+    private KkaBench(JobConfig base, String workDir, List<String> unknown, EvaluatorConfig.Kind detector) {
         this.base = base;
         this.workDir = workDir;
         this.unknown = unknown;
+        this.detector = detector;
     }
 
     /**
-     * @param base    the config every task starts from (mode, iterations, budgets)
-     * @param workDir directory holding the run directories of every task and variant
-     * @param unknown anomaly classes the embedded generator is not told about
+     * @param base     the config every task starts from (mode, iterations, budgets)
+     * @param workDir  directory holding the run directories of every task and variant
+     * @param unknown  anomaly classes the embedded generator is not told about
+     * @param detector the detector X of the extra columns: for a kind other than deep-sad (the loop's own, whose
+     *                 columns are No anomalies and KKA(T)), X alone and X+KKA are fitted on each finished KKA run
+     *                 ({@link DetectorRefit})
      * @return the bench
      */
-    public static KkaBench of(JobConfig base, String workDir, List<String> unknown) {
-        return new KkaBench(base, workDir, List.copyOf(unknown));
+    public static KkaBench of(JobConfig base, String workDir, List<String> unknown, EvaluatorConfig.Kind detector) {
+        return new KkaBench(base, workDir, List.copyOf(unknown), detector);
     }
 
     /**
@@ -87,9 +93,10 @@ public final class KkaBench {
      * @param svddKnown   baseline AUROC on known classes
      * @param svddUnknown baseline AUROC on unknown classes
      * @param variants    variant name ({@link #VARIANTS}) → its series
+     * @param detector    the --detector columns (X alone, X+KKA), or null for deep-sad
      */
     public record Task(String normalClass, long seed, double noAnomalies, double svddKnown, double svddUnknown,
-            Map<String, Series> variants) {
+            Map<String, Series> variants, DetectorRefit.Figures detector) {
     }
 
     /**
@@ -107,6 +114,7 @@ public final class KkaBench {
                 "images.embedded.exclude_classes=" + json(unknownHere));
         Map<String, Series> out = new LinkedHashMap<>();
         JsonNode kka = null;
+        JobConfig kkaCfg = null;
         for (String v : VARIANTS) {
             String dir = v.equals("kka") ? stem : stem + "-" + v.replace('_', '-');
             List<String> sets = new ArrayList<>(common);
@@ -123,15 +131,20 @@ public final class KkaBench {
             JsonNode metrics = KkaLoop.of(cfg, samples -> DefaultStages.of(cfg, spark, samples))
                     .run(spark, true, Integer.MAX_VALUE);
             kka = v.equals("kka") ? metrics : kka;
+            kkaCfg = v.equals("kka") ? cfg : kkaCfg;
             out.put(v, series(metrics, testCounts(spark, new RunLayout(dir)), unknownHere));
         }
         JsonNode b = kka.path("iterations").path(0).path("baseline").path("evaluation");
         Map<String, Long> counts = testCounts(spark, new RunLayout(stem));
+        DetectorRefit.Figures refit = detector == EvaluatorConfig.Kind.DEEP_SAD ? null
+                : DetectorRefit.run(spark, kkaCfg, new RunLayout(stem), detector, unknownHere, seed);
         Task t = new Task(normalClass, seed, b.path("auroc").asDouble(Double.NaN),
                 split(b.path("per_class"), counts, unknownHere, false),
-                split(b.path("per_class"), counts, unknownHere, true), out);
-        LOG.info("bench kka {} seed {}: no anomalies {}, KKA {}, no-DPO {}, random {}", normalClass, seed,
-                t.noAnomalies(), out.get("kka").auroc(), out.get("no_dpo").auroc(), out.get("random").auroc());
+                split(b.path("per_class"), counts, unknownHere, true), out, refit);
+        LOG.info("bench kka {} seed {}: no anomalies {}, KKA {}, no-DPO {}, random {}{}", normalClass, seed,
+                t.noAnomalies(), out.get("kka").auroc(), out.get("no_dpo").auroc(), out.get("random").auroc(),
+                refit == null ? "" : ", " + refit.kind() + " " + refit.alone() + ", " + refit.kind() + "+KKA "
+                        + refit.kka());
         return t;
     }
 
@@ -177,7 +190,8 @@ public final class KkaBench {
         return new Series(auroc, known, unk, hardSet, hardNew, eq8, entropy);
     }
 
-    private static Map<String, Long> testCounts(SparkSession spark, RunLayout layout) {
+    /** @return test anomalies per class of a run's samples table */
+    static Map<String, Long> testCounts(SparkSession spark, RunLayout layout) {
         Map<String, Long> m = new LinkedHashMap<>();
         spark.read().parquet(layout.samples()).filter(col(Columns.ROLE).equalTo(Role.TEST.value())
                         .and(col(Columns.LABEL).equalTo(1))).groupBy(Columns.CLASS_NAME).count().collectAsList()

@@ -94,6 +94,18 @@ public record EvaluatorConfig(
                 mahalanobis);
     }
 
+    /**
+     * @return a copy whose settings records of the other kinds (simplenet, mahalanobis) are their defaults: what the
+     *         configured detector depends on, for config hashes that should not change when an unused kind's settings
+     *         do (a bench that refits another kind on a finished run)
+     */
+    public EvaluatorConfig withOtherKindsDefault() {
+        return new EvaluatorConfig(kind, network, repDim, eta, epsilon, centerEps, epochs, learningRate, weightDecay,
+                milestones, batchSizePerWorker, workers, averagingFrequency, threadsPerWorker, pretrain,
+                kind == Kind.SIMPLENET ? simplenet : SimpleNetConfig.defaults(),
+                kind == Kind.MAHALANOBIS ? mahalanobis : MahalanobisConfig.defaults());
+    }
+
     /** Detector kinds; each has an implementation registered in {@code io.kka.detect.Detectors}. */
     public enum Kind {
         /** Deep SAD (Ruff et al. 2020): Deep SVDD without labelled anomalies */

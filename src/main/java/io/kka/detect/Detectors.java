@@ -32,6 +32,7 @@ public final class Detectors {
         // the registration lines: one per kind
         PROVIDERS.put(EvaluatorConfig.Kind.DEEP_SAD, new DeepSadProvider());
         PROVIDERS.put(EvaluatorConfig.Kind.MAHALANOBIS, new MahalanobisProvider());
+        PROVIDERS.put(EvaluatorConfig.Kind.SIMPLENET, new io.kka.detect.simplenet.SimpleNetProvider());
     }
 
     private Detectors() {

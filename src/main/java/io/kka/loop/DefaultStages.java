@@ -158,9 +158,19 @@ public final class DefaultStages implements Stages {
 
     @Override
     public Detector fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
-        Dataset<Row> train = SadLabel.withLabelFromRole(trainNormals.select(Columns.SAMPLE_ID, Columns.ROLE,
-                Columns.IMAGE).unionByName(anomalySet.select(Columns.SAMPLE_ID, Columns.ROLE, Columns.IMAGE)));
-        return Detectors.fit(cfg.evaluator(), train, seed);
+        return Detectors.fit(cfg.evaluator(), trainingRows(trainNormals, anomalySet), seed);
+    }
+
+    /**
+     * Eq. 5's training frame: the training normals (sad_label 0) and the anomaly set (sad_label −1).
+     *
+     * @param trainNormals rows of the samples table with role normal
+     * @param anomalySet   generated rows (role generated)
+     * @return {@code sample_id}, {@code role}, {@code image} and {@code sad_label}
+     */
+    public static Dataset<Row> trainingRows(Dataset<Row> trainNormals, Dataset<Row> anomalySet) {
+        return SadLabel.withLabelFromRole(trainNormals.select(Columns.SAMPLE_ID, Columns.ROLE, Columns.IMAGE)
+                .unionByName(anomalySet.select(Columns.SAMPLE_ID, Columns.ROLE, Columns.IMAGE)));
     }
 
     @Override

@@ -50,12 +50,15 @@ public record Provenance(String configSha256, long seed, String kkaVersion, Stri
     /**
      * @param cfg a config
      * @return SHA-256 (hex) of its JSON form with run.iterations and run.lease_ttl_s at fixed values, so that
-     *         extending a run (or resuming it with another lease TTL) keeps the hash
+     *         extending a run (or resuming it with another lease TTL) keeps the hash, and with the settings of the
+     *         detector kinds the run does not use at their defaults ({@code EvaluatorConfig.withOtherKindsDefault}),
+     *         so that they can change (a bench refitting another kind, a new setting of one) without orphaning runs
      */
     public static String configHash(JobConfig cfg) {
         var run = cfg.run();
         JobConfig normalised = new JobConfig(new io.kka.config.RunConfig(run.name(), run.dir(), run.seed(), 0,
-                run.mode(), 30), cfg.data(), cfg.task(), cfg.evaluator(), cfg.representatives(), cfg.llm(), cfg.images(),
+                run.mode(), 30), cfg.data(), cfg.task(), cfg.evaluator().withOtherKindsDefault(),
+                cfg.representatives(), cfg.llm(), cfg.images(),
                 cfg.selection(), cfg.tuning());
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(ConfigPrinter.json(normalised)

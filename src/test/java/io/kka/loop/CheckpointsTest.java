@@ -75,4 +75,19 @@ class CheckpointsTest {
         e = assertThrows(IllegalStateException.class, () -> at(run).record(0));
         assertTrue(e.getMessage().contains("'threshold'"), e.getMessage());
     }
+
+    /** A run resumes after a change to the settings of a detector kind it does not use, not after one to its own. */
+    @Test
+    void onlyTheConfiguredDetectorsSettingsEnterTheConfigHash() {
+        String base = Provenance.configHash(io.kka.config.ConfigLoader.parse("", "test", java.util.List.of()));
+        java.util.function.Function<String[], String> hash = sets -> Provenance.configHash(
+                io.kka.config.ConfigLoader.parse("", "test", java.util.List.of(sets)));
+        assertEquals(base, hash.apply(new String[] {"evaluator.simplenet.noise_std=0.5",
+            "evaluator.mahalanobis.k=3"}));
+        assertTrue(!base.equals(hash.apply(new String[] {"evaluator.epochs=7"})));
+        String simplenet = hash.apply(new String[] {"evaluator.kind=simplenet"});
+        assertTrue(!simplenet.equals(hash.apply(new String[] {"evaluator.kind=simplenet",
+            "evaluator.simplenet.noise_std=0.5"})));
+        assertEquals(simplenet, hash.apply(new String[] {"evaluator.kind=simplenet", "evaluator.mahalanobis.k=3"}));
+    }
 }

@@ -68,7 +68,7 @@ class YarnHdfsIT {
     private static final Path APP_JAR = Path.of(System.getProperty("kka.app.jar",
             "target/kka-on-spark-0.1.0-SNAPSHOT-app.jar")).toAbsolutePath();
     private static final Path FMNIST = Path.of("/usr/share/datasets/fashion-mnist");
-    /** logs, configs and the HDFS storage; MiniYARNCluster keeps its own target/{@value #YARN_NAME} */
+    /** logs, configs and the HDFS storage; MiniYARNCluster keeps its own target/test/data/{@value #YARN_NAME} */
     private static final Path WORK = PROJECT.resolve("target/yarn-hdfs-it");
     private static final String YARN_NAME = "yarn-hdfs-it-yarn";
     private static final int TRAIN = 2000;
@@ -90,6 +90,7 @@ class YarnHdfsIT {
                 "Fashion-MNIST missing: apt-get install dataset-fashion-mnist");
         before = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
         deleteTree(WORK);
+        deleteTree(PROJECT.resolve("target/test/data/" + YARN_NAME));  // the MiniYARNCluster's dirs of earlier runs
         Path conf = Files.createDirectories(WORK.resolve("hadoop-conf"));
         Path sparkConf = Files.createDirectories(WORK.resolve("spark-conf"));
 
@@ -426,8 +427,8 @@ class YarnHdfsIT {
      * directory, read from /proc while they live.
      */
     private static final class ContainerWatch implements AutoCloseable {
-        /** A container JVM as seen. */
-        record Seen(ProcessHandle process, String container, String cwd, String cmdline) {
+        /** A container JVM as seen, with its parent's pid. */
+        record Seen(ProcessHandle process, long parent, String container, String cwd, String cmdline) {
         }
 
         private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
@@ -442,29 +443,40 @@ class YarnHdfsIT {
         }
 
         private void scan() {
-            ProcessHandle.current().descendants()
-                    .filter(p -> !seen.containsKey(p.pid()) && p.info().command().orElse("").endsWith("/java"))
-                    .forEach(p -> {
-                        try {
-                            Path proc = Path.of("/proc", String.valueOf(p.pid()));
-                            String container = Arrays.stream(new String(Files.readAllBytes(proc.resolve("environ")),
-                                    StandardCharsets.UTF_8).split("\0")).filter(e -> e.startsWith("CONTAINER_ID="))
-                                    .map(e -> e.substring("CONTAINER_ID=".length())).findFirst().orElse(null);
-                            if (container != null) {
-                                seen.put(p.pid(), new Seen(p, container, Files.readSymbolicLink(proc.resolve("cwd"))
-                                        .toString(), new String(Files.readAllBytes(proc.resolve("cmdline")),
-                                        StandardCharsets.UTF_8).replace('\0', ' ')));
-                            }
-                        } catch (IOException e) {
-                            // ended between the listing and the read
-                        }
-                    });
+            try {
+                ProcessHandle.current().descendants()
+                        .filter(p -> !seen.containsKey(p.pid()) && p.info().command().orElse("").endsWith("/java"))
+                        .forEach(this::record);
+            } catch (RuntimeException e) {
+                // a process that ended while listed: the next scan sees the rest (and a throw would end the timer)
+            }
         }
 
+        private void record(ProcessHandle p) {
+            try {
+                Path proc = Path.of("/proc", String.valueOf(p.pid()));
+                String container = Arrays.stream(new String(Files.readAllBytes(proc.resolve("environ")),
+                        StandardCharsets.UTF_8).split("\0")).filter(e -> e.startsWith("CONTAINER_ID="))
+                        .map(e -> e.substring("CONTAINER_ID=".length())).findFirst().orElse(null);
+                if (container != null) {
+                    seen.put(p.pid(), new Seen(p, p.parent().map(ProcessHandle::pid).orElse(-1L), container,
+                            Files.readSymbolicLink(proc.resolve("cwd")).toString(),
+                            new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                                    .replace('\0', ' ')));
+                }
+            } catch (IOException e) {
+                // ended between the listing and the read
+            }
+        }
+
+        /**
+         * @return the JVMs of {@code app} running {@code mainClass}; not the children a container JVM forks (until
+         *     they exec, those show the parent's executable and command line)
+         */
         private List<Seen> of(String app, String mainClass) {
             String prefix = "container_" + app.substring("application_".length()) + "_01_";
             return seen.values().stream().filter(s -> s.container().startsWith(prefix)
-                    && s.cmdline().contains(mainClass)).toList();
+                    && s.cmdline().contains(mainClass) && !seen.containsKey(s.parent())).toList();
         }
 
         /** Executors: other JVMs than this one, each in its own container of {@code app}, run there. */

@@ -31,6 +31,7 @@ public final class DetectorEstimator extends AbstractDetectorEstimator<DetectorE
     private final DoubleParam simplenetNoiseStd;
     private final IntParam simplenetEpochs;
     private final DoubleParam simplenetLearningRate;
+    private final DoubleParam simplenetAdaptorLearningRate;
     private final IntParam simplenetHidden;
     private final IntParam simplenetBatchSize;
     private final DoubleParam simplenetMargin;
@@ -56,8 +57,10 @@ public final class DetectorEstimator extends AbstractDetectorEstimator<DetectorE
                 ParamValidators.gtEq(1));
         simplenetLearningRate = new DoubleParam(this, "simplenetLearningRate", "simplenet: discriminator learning"
                 + " rate", ParamValidators.gt(0));
-        simplenetHidden = new IntParam(this, "simplenetHidden", "simplenet: hidden units of the discriminator",
-                ParamValidators.gtEq(1));
+        simplenetAdaptorLearningRate = new DoubleParam(this, "simplenetAdaptorLearningRate", "simplenet: feature"
+                + " adaptor learning rate", ParamValidators.gt(0));
+        simplenetHidden = new IntParam(this, "simplenetHidden", "simplenet: hidden units of the discriminator (0:"
+                + " two thirds of the feature size)", ParamValidators.gtEq(0));
         simplenetBatchSize = new IntParam(this, "simplenetBatchSize", "simplenet: minibatch size",
                 ParamValidators.gtEq(1));
         simplenetMargin = new DoubleParam(this, "simplenetMargin", "simplenet: margin of the truncated L1 loss",
@@ -89,6 +92,7 @@ public final class DetectorEstimator extends AbstractDetectorEstimator<DetectorE
         put(simplenetNoiseStd, s.noiseStd(), asDefault);
         put(simplenetEpochs, s.epochs(), asDefault);
         put(simplenetLearningRate, s.learningRate(), asDefault);
+        put(simplenetAdaptorLearningRate, s.adaptorLearningRate(), asDefault);
         put(simplenetHidden, s.hidden(), asDefault);
         put(simplenetBatchSize, s.batchSize(), asDefault);
         put(simplenetMargin, s.margin(), asDefault);
@@ -107,7 +111,8 @@ public final class DetectorEstimator extends AbstractDetectorEstimator<DetectorE
     @Override
     protected SimpleNetConfig simpleNetConfig() {
         return new SimpleNetConfig((Double) getOrDefault(simplenetNoiseStd), (Integer) getOrDefault(simplenetEpochs),
-                (Double) getOrDefault(simplenetLearningRate), (Integer) getOrDefault(simplenetHidden),
+                (Double) getOrDefault(simplenetLearningRate), (Double) getOrDefault(simplenetAdaptorLearningRate),
+                (Integer) getOrDefault(simplenetHidden),
                 (Integer) getOrDefault(simplenetBatchSize), (Double) getOrDefault(simplenetMargin));
     }
 
@@ -156,17 +161,22 @@ public final class DetectorEstimator extends AbstractDetectorEstimator<DetectorE
         return simplenetEpochs;
     }
 
-    /** @return the simplenet learning-rate param (default 2e-4) */
+    /** @return the simplenet adaptor learning-rate param */
+    public DoubleParam simplenetAdaptorLearningRate() {
+        return simplenetAdaptorLearningRate;
+    }
+
+    /** @return the simplenet learning-rate param (default from SimpleNetConfig) */
     public DoubleParam simplenetLearningRate() {
         return simplenetLearningRate;
     }
 
-    /** @return the simplenet hidden-units param (default 256) */
+    /** @return the simplenet hidden-units param (0: two thirds of the feature size) */
     public IntParam simplenetHidden() {
         return simplenetHidden;
     }
 
-    /** @return the simplenet minibatch param (default 64) */
+    /** @return the simplenet minibatch param */
     public IntParam simplenetBatchSize() {
         return simplenetBatchSize;
     }
@@ -227,7 +237,16 @@ public final class DetectorEstimator extends AbstractDetectorEstimator<DetectorE
         return this;
     }
 
-    /** @param v simplenet hidden units &gt;= 1; returns this */
+    /**
+     * @param v simplenet adaptor learning rate &gt; 0
+     * @return this
+     */
+    public DetectorEstimator setSimplenetAdaptorLearningRate(double v) {
+        set(simplenetAdaptorLearningRate, v);
+        return this;
+    }
+
+    /** @param v simplenet hidden units &gt;= 0 (0: two thirds of the feature size); returns this */
     public DetectorEstimator setSimplenetHidden(int v) {
         set(simplenetHidden, v);
         return this;

@@ -84,7 +84,7 @@ class DetectorEstimatorTest {
     void aConfigMapsOntoTheParamsAndBackWithoutLoss() {
         EvaluatorConfig cfg = new EvaluatorConfig(EvaluatorConfig.Kind.SIMPLENET,
                 EvaluatorConfig.NetworkKind.LENET28, 48, 1.5, 1e-5, 0.05, 9, 2e-4, 1e-6, List.of(4), 32, 2, 3, -1,
-                new EvaluatorConfig.PretrainConfig(true, 6, 1e-3, 1e-5), new SimpleNetConfig(0.2, 12, 1e-3, 64, 16,
+                new EvaluatorConfig.PretrainConfig(true, 6, 1e-3, 1e-5), new SimpleNetConfig(0.2, 12, 1e-3, 3e-4, 64, 16,
                 0.3), new EvaluatorConfig.MahalanobisConfig(3, 0.25));
         DetectorEstimator est = DetectorEstimator.of(cfg, 11);
         assertEquals(cfg, est.evaluatorConfig());

@@ -218,13 +218,16 @@ class SimpleNetTest {
         return d.score(test.where(col("class_name").equalTo(anomalyClass))).agg(avg("score")).first().getDouble(0);
     }
 
-    /** The same seed and encoder give the same detector whatever the input's partitioning. */
+    /**
+     * The same seed and encoder give the same detector whatever the input's partitioning (to a relative 1e-6: the
+     * encoder's native threads may reorder float sums; a different shard or batch order moves scores far more).
+     */
     @Test
     void deterministicGivenTheSeed() {
         Detector again = SimpleNetTrainer.of(SETTINGS, 2, 5, 5).fit(normals.repartition(3), plain.encoder());
         Map<String, Double> a = scores(plain);
         Map<String, Double> b = scores(again);
-        a.forEach((id, s) -> assertEquals(s, b.get(id), 1e-9 * Math.max(1, Math.abs(s)), id));
+        a.forEach((id, s) -> assertEquals(s, b.get(id), 1e-6 * Math.max(1, Math.abs(s)), id));
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kka.data.Columns;
+import io.kka.store.Fs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -108,21 +108,36 @@ public final class RunComparison {
      * @throws IOException if a pairs file cannot be read
      */
     public static void assertSameDecisions(SparkSession spark, Path a, Path b) throws IOException {
+        assertSameDecisions(spark, a.toString(), b.toString());
+    }
+
+    /**
+     * {@link #assertSameDecisions(SparkSession, Path, Path)} for iteration directories on any Hadoop file system
+     * ({@code s3a://bucket/run/iterations/001}), read with the session's Hadoop configuration.
+     *
+     * @param spark a session to read the Parquet tables
+     * @param a     one iteration directory URI
+     * @param b     the other
+     * @throws IOException if a pairs file cannot be read
+     */
+    public static void assertSameDecisions(SparkSession spark, String a, String b) throws IOException {
+        var conf = spark.sparkContext().hadoopConfiguration();
+        String name = new org.apache.hadoop.fs.Path(a).getName();
         for (String table : List.of("anomaly_set", "generated", "probe")) {
-            assertEquals(decisions(spark, a.resolve(table)), decisions(spark, b.resolve(table)),
-                    a.getFileName() + " " + table + ": different members or hard/easy labels");
+            assertEquals(decisions(spark, Fs.child(a, table)), decisions(spark, Fs.child(b, table)),
+                    name + " " + table + ": different members or hard/easy labels");
         }
         for (String pairs : List.of("pairs.trl.jsonl", "pairs.openai.jsonl")) {
-            assertEquals(new TreeSet<>(Files.readAllLines(a.resolve(pairs))),
-                    new TreeSet<>(Files.readAllLines(b.resolve(pairs))), a.getFileName() + " " + pairs);
+            assertEquals(new TreeSet<>(Fs.readString(Fs.child(a, pairs), conf).lines().toList()),
+                    new TreeSet<>(Fs.readString(Fs.child(b, pairs), conf).lines().toList()), name + " " + pairs);
         }
     }
 
     /** @return "sample_id hardness error" of every row, sorted */
-    private static TreeSet<String> decisions(SparkSession spark, Path table) {
+    private static TreeSet<String> decisions(SparkSession spark, String table) {
         TreeSet<String> out = new TreeSet<>();
         // a few hundred rows per iteration in the tests that use this: fine to bring to the test's driver
-        Iterator<Row> it = spark.read().parquet(table.toString())
+        Iterator<Row> it = spark.read().parquet(table)
                 .select(Columns.SAMPLE_ID, Columns.HARDNESS, Columns.ERROR).toLocalIterator();
         while (it.hasNext()) {
             Row r = it.next();

@@ -85,7 +85,7 @@ final class DetectorRefit {
             return cached;
         }
         int last = CompletedRun.open(run, conf).finalIteration();
-        Dataset<Row> samples = spark.read().parquet(run.samples());
+        Dataset<Row> samples = io.kka.data.SampleImages.resolve(spark.read().parquet(run.samples()));
         Dataset<Row> normals = samples.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value())
                 .and(col(Columns.SPLIT).equalTo(Split.TRAIN.value())));
         Dataset<Row> test = samples.filter(col(Columns.ROLE).equalTo(Role.TEST.value()))

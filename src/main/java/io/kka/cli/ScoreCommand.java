@@ -55,7 +55,8 @@ final class ScoreCommand implements Callable<Integer> {
             // a detector saved by kka train or the loop, or a detector model saved by the library API
             DetectorModel m = DetectorModel.fromDirectory(model != null ? model : run.finalDir("detector"),
                     h.spark());
-            Dataset<Row> rows = h.spark().read().parquet(samples != null ? samples : run.samples())
+            Dataset<Row> rows = io.kka.data.SampleImages.read(h.spark(), samples != null ? samples : run.samples(),
+                            cfg.data().maxImagePixels())
                     .where(col(Columns.SPLIT).equalTo(split));
             Sessions.describe(h.spark(), "kka-score", "KKA · score " + split);
             Dataset<Row> scored = m.transform(rows.drop(Columns.SCORE)).select(Columns.SAMPLE_ID, Columns.LABEL,

@@ -56,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
             if (!overwrite && io.kka.store.Fs.exists(out, h.spark().sparkContext().hadoopConfiguration())) {
                 throw new InvalidInputException(out + " already exists (use --overwrite to replace it)");
             }
-            Dataset<Row> table = h.spark().read().parquet(samples != null ? samples : run.samples());
+            Dataset<Row> table = io.kka.data.SampleImages.read(h.spark(), samples != null ? samples
+                    : run.samples(), cfg.data().maxImagePixels());
             Dataset<Row> train = table.where(col(Columns.ROLE).equalTo(Role.NORMAL.value())
                     .and(col(Columns.SPLIT).equalTo(Split.TRAIN.value())));
             train = SadLabel.withLabelFromRole(train).select(Columns.SAMPLE_ID, Columns.IMAGE, SadLabel.COLUMN);

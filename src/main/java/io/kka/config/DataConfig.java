@@ -21,6 +21,8 @@ import java.util.List;
  *                       checked on the header, before decoding (a decompression bomb is refused, not decoded)
  * @param allowedImageRoots where manifest {@code image_uri}s may point besides the manifest's own directory tree
  *                          (Hadoop URIs or paths); anything else, http(s):// included, is refused before it is read
+ * @param imageStorage   whether the samples table holds each normalised image inline (PNG bytes) or only the URI of
+ *                       its source file, decoded and normalised again on the executors by every stage that reads it
  */
 public record DataConfig(
         @Doc("reader: fashion-mnist (IDX files), folder (a folder per class), manifest (CSV/JSONL/Parquet of"
@@ -48,7 +50,12 @@ public record DataConfig(
         @Doc("manifest reader: directories or URI prefixes that image_uri values may point into, besides the"
                 + " manifest's own directory tree (e.g. s3a://bucket/images/); any other path, a file: path outside"
                 + " them or an http(s):// URI is a bad record, refused before anything is fetched")
-        List<String> allowedImageRoots)
+        List<String> allowedImageRoots,
+        @Doc("samples table images: inline (normalised PNG bytes in the table) or uri (only the source file's URI;"
+                + " every stage that reads an image decodes and normalises the file again on its executor, and refuses"
+                + " a file whose pixels changed since ingest). uri needs a file-based reader (folder, manifest,"
+                + " oxford102, ucm-captions) and files that stay in place; it suits large images (e.g. 224 px RGB)")
+        ImageStorage imageStorage)
         implements java.io.Serializable {
 
     /** The default of {@code max_image_pixels}: 25 megapixels, 100 MB decoded at 4 bytes a pixel. */
@@ -72,6 +79,38 @@ public record DataConfig(
         for (String root : allowedImageRoots) {
             Check.notBlank("allowed_image_roots", root);
         }
+        Check.notNull("image_storage", imageStorage);
+        if (imageStorage == ImageStorage.URI && !dataset.fileBased()) {
+            throw new ConfigException("image_storage", "uri needs a reader of image files (folder, manifest, oxford102,"
+                    + " ucm-captions); " + dataset.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    + " images have no file of their own", "uri");
+        }
+    }
+
+    /**
+     * The form without {@code image_storage}: images are stored inline.
+     *
+     * @param dataset           reader
+     * @param path              dataset location
+     * @param captionsFile      captions file or null
+     * @param imageSize         side in pixels
+     * @param channels          1 or 3
+     * @param resize            resize other sizes
+     * @param convertChannels   convert channels
+     * @param captions          caption policy
+     * @param classLevel        CIFAR-100 label level
+     * @param onBadRecord       bad-record policy
+     * @param partitions        partitions (0: default)
+     * @param extensions        accepted extensions
+     * @param maxImagePixels    pixel cap
+     * @param allowedImageRoots manifest roots
+     */
+    public DataConfig(DatasetKind dataset, String path, String captionsFile, int imageSize, int channels,
+            boolean resize, boolean convertChannels, CaptionPolicy captions, ClassLevel classLevel,
+            BadRecordPolicy onBadRecord, int partitions, List<String> extensions, long maxImagePixels,
+            List<String> allowedImageRoots) {
+        this(dataset, path, captionsFile, imageSize, channels, resize, convertChannels, captions, classLevel,
+                onBadRecord, partitions, extensions, maxImagePixels, allowedImageRoots, ImageStorage.INLINE);
     }
 
     /** @return defaults: Fashion-MNIST as installed by the Debian package dataset-fashion-mnist */
@@ -84,7 +123,13 @@ public record DataConfig(
     /** @return a copy with another bad-record policy */
     public DataConfig withOnBadRecord(BadRecordPolicy policy) {
         return new DataConfig(dataset, path, captionsFile, imageSize, channels, resize, convertChannels, captions,
-                classLevel, policy, partitions, extensions, maxImagePixels, allowedImageRoots);
+                classLevel, policy, partitions, extensions, maxImagePixels, allowedImageRoots, imageStorage);
+    }
+
+    /** @return a copy with another image storage */
+    public DataConfig withImageStorage(ImageStorage storage) {
+        return new DataConfig(dataset, path, captionsFile, imageSize, channels, resize, convertChannels, captions,
+                classLevel, onBadRecord, partitions, extensions, maxImagePixels, allowedImageRoots, storage);
     }
 
     /** Supported dataset layouts. */
@@ -100,7 +145,20 @@ public record DataConfig(
         /** Oxford-102 flowers: jpg/, imagelabels.mat, setid.mat, text_c10/ captions */
         OXFORD102,
         /** UCM-Captions: imgs/ and dataset.json */
-        UCM_CAPTIONS
+        UCM_CAPTIONS;
+
+        /** @return whether each image is a file of its own (so the samples table can hold its URI) */
+        public boolean fileBased() {
+            return this != FASHION_MNIST && this != CIFAR100;
+        }
+    }
+
+    /** Where the samples table keeps its images. */
+    public enum ImageStorage {
+        /** normalised PNG bytes in the {@code image} column */
+        INLINE,
+        /** the source file's URI in {@code image_uri}; decoded and normalised again where used */
+        URI
     }
 
     /** What to do with captions. */

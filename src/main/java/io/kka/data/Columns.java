@@ -47,6 +47,11 @@ public final class Columns {
     public static final String SCORE = "score";
     /** hard | easy for generated rows after Eq. 6 */
     public static final String HARDNESS = "hardness";
+    /**
+     * the source file of an ingested image when {@code data.image_storage} is {@code uri} ({@code image} is then
+     * null and is decoded from this file where used, see {@link SampleImages}); null for inline rows
+     */
+    public static final String IMAGE_URI = "image_uri";
 
     private Columns() {
     }

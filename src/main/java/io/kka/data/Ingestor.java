@@ -207,8 +207,10 @@ public final class Ingestor {
         private final TaskConfig task;
         private final long seed;
         private final Set<String> normals;
+        private final boolean byUri;
 
         Normalize(DataConfig data, TaskConfig task, long seed, Set<String> normals) {
+            this.byUri = data.imageStorage() == DataConfig.ImageStorage.URI;
             this.data = data;
             this.task = task;
             this.seed = seed;
@@ -250,6 +252,10 @@ public final class Ingestor {
                 if (data.captions() == DataConfig.CaptionPolicy.NONE) {
                     captions = List.of();
                 }
+                String uri = raw.size() > 6 ? raw.getString(6) : null;
+                if (byUri && uri == null) {
+                    throw new BadRecordException(source + ": no image file to refer to (data.image_storage is uri)");
+                }
                 BufferedImage decoded = ImageCodec.decode((byte[]) raw.get(4), source, data.maxImagePixels());
                 BufferedImage img = ImageCodec.normalize(decoded, data.imageSize(), data.channels(), data.resize(),
                         data.convertChannels(), source);
@@ -272,12 +278,12 @@ public final class Ingestor {
                 Role role = split == Split.TEST ? Role.TEST : normal ? Role.NORMAL : Role.AUXILIARY;
                 String[] caps = captions.toArray(new String[0]);
                 return RowFactory.create(id, role.value(), split.value(), normal ? 0 : 1, cls,
-                        caps.length == 0 ? null : caps[0], caps.length == 0 ? null : caps, ImageCodec.png(img),
-                        img.getWidth(), img.getHeight(), data.channels(), source, null, null, null, null, null,
-                        null, null, null, null, null);
+                        caps.length == 0 ? null : caps[0], caps.length == 0 ? null : caps,
+                        byUri ? null : ImageCodec.png(img), img.getWidth(), img.getHeight(), data.channels(), source,
+                        null, null, null, null, null, null, null, null, null, byUri ? uri : null, null);
             } catch (BadRecordException e) {
                 return RowFactory.create("", "rejected", "", -1, cls, null, null, null, null, null, null, source,
-                        null, null, null, null, null, null, null, null, null, e.getMessage());
+                        null, null, null, null, null, null, null, null, null, null, e.getMessage());
             }
         }
     }

@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>{@code split} is {@code train}, {@code val} or {@code test} when the dataset defines one, else null (the
  * ingest draws a seeded test split). {@code read_error} carries a problem the reader already found (unreadable
- * file, missing file of a manifest), which becomes a bad record.
+ * file, missing file of a manifest), which becomes a bad record. {@code uri} is the image's own file (any Hadoop FS
+ * URI) for readers of image files, null for readers of packed formats (IDX, CIFAR binaries).
  */
 public final class RawSchema {
     /** raw rows */
@@ -23,14 +24,21 @@ public final class RawSchema {
         DataTypes.createStructField("split", DataTypes.StringType, true),
         DataTypes.createStructField("bytes", DataTypes.BinaryType, true),
         DataTypes.createStructField("read_error", DataTypes.StringType, true),
+        DataTypes.createStructField("uri", DataTypes.StringType, true),
     });
 
     private RawSchema() {
     }
 
-    /** @return a raw row */
+    /** @return a raw row of an image that has no file of its own */
     public static Row row(String source, String className, String[] captions, String split, byte[] bytes,
             String readError) {
-        return RowFactory.create(source, className, captions, split, bytes, readError);
+        return row(source, className, captions, split, bytes, readError, null);
+    }
+
+    /** @return a raw row of an image read from {@code uri} */
+    public static Row row(String source, String className, String[] captions, String split, byte[] bytes,
+            String readError, String uri) {
+        return RowFactory.create(source, className, captions, split, bytes, readError, uri);
     }
 }

@@ -57,6 +57,7 @@ public final class SampleSchema {
         DataTypes.createStructField(Columns.ERROR, ERROR, true),
         DataTypes.createStructField(Columns.SCORE, DataTypes.DoubleType, true),
         DataTypes.createStructField(Columns.HARDNESS, DataTypes.StringType, true),
+        DataTypes.createStructField(Columns.IMAGE_URI, DataTypes.StringType, true),
     });
 
     private SampleSchema() {

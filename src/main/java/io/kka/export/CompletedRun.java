@@ -94,7 +94,7 @@ public final class CompletedRun {
      * @return the training normals (role normal, split train) with the export fields and the image
      */
     public Dataset<Row> trainNormals(SparkSession spark) {
-        Dataset<Row> samples = spark.read().parquet(layout.samples());
+        Dataset<Row> samples = io.kka.data.SampleImages.resolve(spark.read().parquet(layout.samples()));
         return samples.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value())
                         .and(col(Columns.SPLIT).equalTo(Split.TRAIN.value())))
                 .select(col(Columns.SAMPLE_ID).as(Manifest.SAMPLE_ID), lit(Manifest.NORMAL).as(Manifest.ROLE),

@@ -6,6 +6,7 @@ import io.kka.config.JobConfig;
 import io.kka.data.Columns;
 import io.kka.data.Ingestor;
 import io.kka.data.Role;
+import io.kka.data.SampleImages;
 import io.kka.data.Split;
 import io.kka.store.Fs;
 import io.kka.store.RunLayout;
@@ -32,7 +33,8 @@ record Inputs(Dataset<Row> all, Dataset<Row> trainNormals, Dataset<Row> valNorma
             LOG.info("no samples table in {}: ingesting {} first", layout.root(), cfg.data().path());
             Ingestor.of(cfg.data(), cfg.task(), cfg.run().seed()).ingest(spark, layout.samples(), false);
         }
-        Dataset<Row> all = spark.read().parquet(layout.samples());
+        // a table stored by URI (data.image_storage: uri) gets its image column filled lazily, per stage
+        Dataset<Row> all = SampleImages.read(spark, layout.samples(), cfg.data().maxImagePixels());
         return new Inputs(all,
                 all.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value()).and(col(Columns.SPLIT).equalTo(Split.TRAIN.value()))),
                 all.filter(col(Columns.ROLE).equalTo(Role.NORMAL.value()).and(col(Columns.SPLIT).equalTo(Split.VAL.value()))),

@@ -8,6 +8,7 @@ import io.kka.config.EvaluatorConfig;
 import io.kka.config.RunConfig;
 import io.kka.config.SimpleNetConfig;
 import io.kka.data.Columns;
+import io.kka.data.SampleImages;
 import io.kka.detect.Detector;
 import io.kka.detect.Detectors;
 import io.kka.detect.SadLabel;
@@ -251,6 +252,10 @@ public abstract class AbstractDetectorEstimator<E extends AbstractDetectorEstima
      */
     Dataset<Row> trainingFrame(Dataset<?> dataset) {
         StructType schema = dataset.schema();
+        if (getInputCol().equals(Columns.IMAGE) && SampleImages.byUri(dataset.toDF())) {
+            // a samples table stored by URI: its images are read and decoded on the executors as training needs them
+            dataset = SampleImages.resolve(dataset.toDF());
+        }
         List<Column> cols = new ArrayList<>();
         cols.add(col(getInputCol()).as(Columns.IMAGE));
         cols.add((hasLabels(schema) ? col(getLabelCol()).cast(DataTypes.IntegerType)

@@ -3,6 +3,7 @@ package io.kka.ml;
 import static org.apache.spark.sql.functions.col;
 
 import io.kka.data.Columns;
+import io.kka.data.SampleImages;
 import io.kka.detect.DeepSadModel;
 import io.kka.detect.Detector;
 import io.kka.detect.Detectors;
@@ -97,6 +98,10 @@ public abstract class AbstractDetectorModel<M extends AbstractDetectorModel<M>> 
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         Dataset<Row> in = dataset.toDF();
+        if (getInputCol().equals(Columns.IMAGE) && SampleImages.byUri(in)) {
+            // a samples table stored by URI: each image is read and decoded on the executor that scores it
+            in = SampleImages.resolve(in);
+        }
         StructType schema = in.schema();
         // the detector reads image and sample_id and appends score (and features on the way): the input and id
         // columns are handed over under those names, and other columns so named step aside under a private name

@@ -48,6 +48,33 @@ public final class Fs {
         }
     }
 
+    /**
+     * Reads a whole file, refusing one over {@code maxBytes} as soon as it has read that much (no extra metadata
+     * call, so a file that grows or lies about its length cannot get past the cap).
+     *
+     * @param uri      the file
+     * @param conf     Hadoop configuration
+     * @param maxBytes the cap
+     * @return the bytes
+     * @throws IOException reading, or "larger than N MiB" over the cap
+     */
+    public static byte[] readCapped(String uri, Configuration conf, int maxBytes) throws IOException {
+        Path p = new Path(uri);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 14);
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw new IOException("larger than " + (maxBytes >> 20) + " MiB");
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
     /** @return the whole file as UTF-8 text */
     public static String readString(String uri, Configuration conf) throws IOException {
         return new String(readBytes(uri, conf), StandardCharsets.UTF_8);

@@ -101,7 +101,7 @@ final class FakeStages implements Stages {
                             r.getString(3), new String[] {r.getString(3)},
                             ImageCodec.png(ImageCodec.fromPixels(px, 28, 28, 1)), 28, 28, 1, source, r.getInt(2),
                             r.getString(1), r.getString(4), "fake-images", r.getLong(5),
-                            RowFactory.create(1, 0, 0L, 0L, 1, false, 0.01), null, null, null);
+                            RowFactory.create(1, 0, 0L, 0L, 1, false, 0.01), null, null, null, null);
                 }, org.apache.spark.sql.Encoders.row(SampleSchema.SCHEMA));
                 return rows;
             }

@@ -172,7 +172,7 @@ public final class SyntheticRun {
             Double score = failed ? null : genScore(t, i, tau);
             rows.add(RowFactory.create(id("gen", t, i), "generated", "train", 1, null, caption, null, png,
                     failed ? null : size, failed ? null : size, failed ? null : channels, "embedded:bank", t,
-                    "p" + t + "-" + i, "embedded-lm", "embedded-bank", SEED + i, null, error, score, hardness));
+                    "p" + t + "-" + i, "embedded-lm", "embedded-bank", SEED + i, null, error, score, hardness, null));
         }
         writeTable(spark, rows, SampleSchema.SCHEMA, out);
     }

@@ -2,16 +2,13 @@ package io.kka.data.readers;
 
 import io.kka.data.RawSchema;
 import io.kka.store.HadoopConf;
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -92,25 +89,12 @@ final class ImageFiles {
                         "cannot read caption file " + ref.captionUri() + " (" + oneLine(e) + ")");
             }
         }
-        return RawSchema.row(ref.source(), ref.className(), captions, ref.split(), bytes, null);
+        return RawSchema.row(ref.source(), ref.className(), captions, ref.split(), bytes, null, ref.uri());
     }
 
     /** Reads a whole file, refusing files over {@link #MAX_BYTES} without an extra metadata call. */
     static byte[] read(String uri, Configuration conf) throws IOException {
-        Path p = new Path(uri);
-        try (InputStream in = p.getFileSystem(conf).open(p)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 14);
-            byte[] buf = new byte[1 << 16];
-            long total = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
-                total += n;
-                if (total > MAX_BYTES) {
-                    throw new IOException("larger than " + (MAX_BYTES >> 20) + " MiB");
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        }
+        return io.kka.store.Fs.readCapped(uri, conf, MAX_BYTES);
     }
 
     /** @return the non-blank lines of a text, stripped, or null if there are none */

@@ -107,6 +107,6 @@ final class BankRender implements FlatMapFunction<Row, Row> {
         return RowFactory.create(sampleId, Role.GENERATED.value(), Split.TRAIN.value(), 1, cls, text,
                 text == null ? null : new String[] {text}, png, w, h, png == null ? null : data.channels(), source,
                 r.getAs("iteration"), r.getAs("prompt_id"), r.getAs("llm_model"), MODEL, r.getAs("seed"), usage,
-                error, null, null);
+                error, null, null, null);
     }
 }

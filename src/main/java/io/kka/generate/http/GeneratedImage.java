@@ -101,6 +101,6 @@ record GeneratedImage(int size, int channels, long maxPixels) implements Seriali
         return RowFactory.create(sampleId, Role.GENERATED.value(), Split.TRAIN.value(), 1, null, o.description(),
                 null, png, ok ? size : null, ok ? size : null, ok ? channels : null, o.source(k), o.iteration(),
                 o.promptId(), o.llmModel(), o.imageModel(), o.seed(), u.toRow(), error == null ? null : error.toRow(),
-                null, null);
+                null, null, null);
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints a table and, as its last line, one JSON object.",
         subcommands = {BenchDetectorsCommand.class, BenchTrainCommand.class, BenchEndpointsCommand.class,
-            BenchKkaCommand.class
+            BenchKkaCommand.class, BenchScaleCommand.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

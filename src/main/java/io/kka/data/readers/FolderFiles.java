@@ -3,17 +3,22 @@ package io.kka.data.readers;
 import io.kka.data.InvalidInputException;
 import io.kka.store.Fs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * Listing of a folder-per-class tree: the class folders and stray files on the driver (two directory levels), the
- * files inside each class folder on executors (one task per class folder, recursively), so that wide trees on
- * object stores are not listed file by file on the driver.
+ * files inside each class folder on executors (one task per class folder, recursively, lazily), so that wide trees
+ * on object stores are not listed file by file on the driver. The driver holds O(classes × splits) paths whatever
+ * the number of images; an executor holds one page of the file system's listing at a time.
  */
 final class FolderFiles {
     private FolderFiles() {
@@ -75,31 +80,62 @@ final class FolderFiles {
     }
 
     /**
-     * Lists one class folder recursively (runs on an executor).
+     * Lists one class folder recursively (runs on an executor). The listing is lazy: files are taken from the
+     * file system's own (paged, on object stores and HDFS) iterator as the caller consumes them, so a class folder
+     * of millions of files is never held at once, on the executor either.
      *
      * @param dir        a class folder URI
      * @param extensions accepted extensions
      * @param conf       Hadoop configuration
      * @return the visible image files under it
      */
-    static List<String> list(String dir, List<String> extensions, Configuration conf) throws IOException {
+    static Iterator<String> list(String dir, List<String> extensions, Configuration conf) throws IOException {
         Path d = new Path(dir);
         FileSystem fs = d.getFileSystem(conf);
-        String prefix = fs.makeQualified(d).toString() + "/";
-        List<String> out = new ArrayList<>();
-        var it = fs.listFiles(d, true);
-        while (it.hasNext()) {
-            String p = it.next().getPath().toString();
-            String rel = p.startsWith(prefix) ? p.substring(prefix.length()) : new Path(p).getName();
-            boolean hidden = false;
-            for (String part : rel.split("/")) {
-                hidden |= part.startsWith(".") || part.startsWith("_");
+        return visible(fs.listFiles(d, true), fs.makeQualified(d).toString() + "/", extensions);
+    }
+
+    /**
+     * @param files      a recursive listing
+     * @param prefix     the listed folder's qualified URI, ending in "/"
+     * @param extensions accepted extensions
+     * @return the listing's image files whose path below the folder has no hidden part, read from it lazily
+     */
+    static Iterator<String> visible(RemoteIterator<? extends FileStatus> files, String prefix,
+            List<String> extensions) {
+        return new Iterator<>() {
+            private String next;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    while (next == null && files.hasNext()) {
+                        String p = files.next().getPath().toString();
+                        String rel = p.startsWith(prefix) ? p.substring(prefix.length()) : new Path(p).getName();
+                        boolean hidden = false;
+                        for (String part : rel.split("/")) {
+                            hidden |= part.startsWith(".") || part.startsWith("_");
+                        }
+                        if (!hidden && accepts(rel, extensions)) {
+                            next = p;
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(prefix + ": cannot list (" + ImageFiles.oneLine(e) + ")", e);
+                }
+                return next != null;
             }
-            if (!hidden && accepts(rel, extensions)) {
-                out.add(p);
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                String p = next;
+                next = null;
+                return p;
             }
-        }
-        return out;
+        };
     }
 
     /** @return true if the name ends in one of the extensions, ignoring case */

@@ -55,7 +55,7 @@ public final class FolderReader implements DatasetReader {
         List<String> extensions = List.copyOf(cfg.extensions());
         HadoopConf hc = HadoopConf.of(spark);
         JavaRDD<String> files = jsc.parallelize(dirs, Math.max(1, dirs.size()))
-                .flatMap(d -> FolderFiles.list(d, extensions, hc.get()).iterator())
+                .flatMap(d -> FolderFiles.list(d, extensions, hc.get()))
                 .union(jsc.parallelize(FolderFiles.strays(layout, conf, extensions), 1))
                 .repartition(jsc.defaultParallelism());
         if (captions == null) {

@@ -136,4 +136,30 @@ class FolderReaderTest {
         org.junit.jupiter.api.Assertions.assertFalse(FolderFiles.accepts("x.png.txt", List.of("png")));
         org.junit.jupiter.api.Assertions.assertFalse(FolderFiles.accepts(".x.png", List.of("png")));
     }
+
+    @Test
+    void aClassFolderIsListedLazilyAndHiddenPartsAreSkipped() throws Exception {
+        String prefix = "file:/data/cls/";
+        long[] taken = {0};
+        long size = 10_000_000L; // a listing this long could not be held at once
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.FileStatus> files = new org.apache.hadoop.fs
+                .RemoteIterator<>() {
+            @Override
+            public boolean hasNext() {
+                return taken[0] < size;
+            }
+
+            @Override
+            public org.apache.hadoop.fs.FileStatus next() {
+                long i = taken[0]++;
+                String name = i == 0 ? "_tmp/a.png" : i == 1 ? "sub/.b.png" : i == 2 ? "c.txt" : "d/" + i + ".PNG";
+                return new org.apache.hadoop.fs.FileStatus(1, false, 1, 1, 0,
+                        new org.apache.hadoop.fs.Path(prefix + name));
+            }
+        };
+        java.util.Iterator<String> it = FolderFiles.visible(files, prefix, List.of("png"));
+        assertEquals(prefix + "d/3.PNG", it.next());
+        assertEquals(prefix + "d/4.PNG", it.next());
+        assertEquals(5, taken[0], "only what was consumed is taken from the listing");
+    }
 }

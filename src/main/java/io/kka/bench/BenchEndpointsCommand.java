@@ -32,6 +32,16 @@ final class BenchEndpointsCommand implements Callable<Integer> {
     @Option(names = "--faults", description = "20%% 429 with Retry-After, 10%% 5xx, 5%% hangs, 5%% malformed replies.")
     boolean faults;
 
+    @Option(names = "--fault-mix", paramLabel = "MIX", description = "standard (what --faults gives) or nasty:"
+            + " 36%% of attempts fail in thirteen ways: 429 with Retry-After in seconds, an HTTP-date or a past"
+            + " date; 503; a proxy's HTML 502; hangs; connections dropped before or half-way through a reply; a cut"
+            + " body, choices: [], {\"error\"} in a 200, truncated or undecodable base64 images. Implies --faults.")
+    String faultMix;
+
+    @Option(names = "--images", defaultValue = "0", description = "Image rows rendered after the chat rows against"
+            + " the same server (AUTOMATIC1111 endpoint, same fault mix), counted like them. Default: 0.")
+    int images;
+
     @Option(names = "--partitions", defaultValue = "0", description = "Input partitions; 0 = default parallelism.")
     int partitions;
 
@@ -72,9 +82,18 @@ final class BenchEndpointsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--requests, --latency-ms and --concurrency must be >= 1");
         }
-        double timeout = timeoutS != null ? timeoutS : faults ? 1.0 : 30.0;
-        EndpointBench.Settings s = new EndpointBench.Settings(requests, latencyMs, concurrency, faults, partitions,
-                timeout, retryAfterS, hangMs, !noCache, seed, Math.max(0, warmup));
+        if (faultMix != null && !faultMix.equals("standard") && !faultMix.equals("nasty")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fault-mix must be standard or nasty,"
+                    + " found " + faultMix);
+        }
+        if (images < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--images must be >= 0, found " + images);
+        }
+        boolean anyFaults = faults || faultMix != null;
+        double timeout = timeoutS != null ? timeoutS : anyFaults ? 1.0 : 30.0;
+        EndpointBench.Settings s = new EndpointBench.Settings(requests, latencyMs, concurrency, anyFaults,
+                partitions, timeout, retryAfterS, hangMs, !noCache, seed, Math.max(0, warmup),
+                "nasty".equals(faultMix), images);
         if (serve) {
             return serve(s);
         }
@@ -104,9 +123,11 @@ final class BenchEndpointsCommand implements Callable<Integer> {
         }
         out.println(new ObjectMapper().writeValueAsString(r));
         out.flush();
-        boolean broken = ((Number) r.getOrDefault("lost", 0L)).longValue() != 0
-                || ((Number) r.getOrDefault("duplicate_charges", 0L)).longValue() != 0
-                || ((Number) r.getOrDefault("rerun_requests_for_charged_rows", 0L)).longValue() != 0;
+        boolean broken = false;
+        for (String k : new String[] {"lost", "duplicate_charges", "rerun_requests_for_charged_rows", "images_lost",
+            "images_duplicate_rows", "images_duplicate_charges", "images_rerun_requests_for_charged_rows"}) {
+            broken |= ((Number) r.getOrDefault(k, 0L)).longValue() != 0;
+        }
         return broken ? ExitCodes.FAILURE : 0;
     }
 

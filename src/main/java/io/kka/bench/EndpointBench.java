@@ -56,9 +56,19 @@ public final class EndpointBench {
      * @param cache       use the response cache (in a temporary directory)
      * @param seed        fault draws
      * @param warmup      requests of the warm-up run (0: none)
+     * @param nasty       with {@code faults}: the nastier mix ({@link FaultMix#nasty}) instead of the standard one
+     * @param images      image rows rendered after the chat rows, against the same server's AUTOMATIC1111
+     *                    endpoint and fault mix (0: none); counted like the chat rows, not timed
      */
     public record Settings(int requests, long latencyMs, int concurrency, boolean faults, int partitions,
-            double timeoutS, double retryAfterS, long hangMs, boolean cache, long seed, int warmup) {
+            double timeoutS, double retryAfterS, long hangMs, boolean cache, long seed, int warmup, boolean nasty,
+            int images) {
+        /** Settings of the standard fault mix and no image rows. */
+        public Settings(int requests, long latencyMs, int concurrency, boolean faults, int partitions,
+                double timeoutS, double retryAfterS, long hangMs, boolean cache, long seed, int warmup) {
+            this(requests, latencyMs, concurrency, faults, partitions, timeoutS, retryAfterS, hangMs, cache, seed,
+                    warmup, false, 0);
+        }
     }
 
     /**
@@ -92,6 +102,14 @@ public final class EndpointBench {
                         .describe(prompts(spark, "bench", s.requests(), s.partitions())).count();
                 m.put("rerun_requests_for_charged_rows", server.hitsSince(charged));
             }
+            if (s.images() > 0) {
+                m.putAll(images(spark, s, server, cacheDir));
+            }
+            if (s.faults()) {
+                // chat and image requests together
+                m.put("server_cut_replies", server.cutReplies());
+                m.put("faults_served", server.faultsServed());
+            }
             return m;
         } finally {
             if (cache != null) {
@@ -105,8 +123,9 @@ public final class EndpointBench {
      * @return the fake server's options for these settings (also for {@code kka bench endpoints --serve})
      */
     public static FakeEndpointServer.Options serverOptions(Settings s) {
-        FaultMix mix = s.faults() ? new FaultMix(s.latencyMs(), 0.20, s.retryAfterS(), 0.10, 0.05, s.hangMs(), 0.05, 0,
-                0, s.seed(), List.of()) : FaultMix.latency(s.latencyMs());
+        FaultMix mix = !s.faults() ? FaultMix.latency(s.latencyMs())
+                : s.nasty() ? FaultMix.nasty(s.latencyMs(), s.retryAfterS(), s.hangMs(), s.seed())
+                : FaultMix.standard(s.latencyMs(), s.retryAfterS(), s.hangMs(), s.seed());
         return new FakeEndpointServer.Options(mix, null, 1, List.of(), 8, Math.max(256, 8 * s.concurrency()));
     }
 
@@ -116,6 +135,46 @@ public final class EndpointBench {
                 "llm.http.concurrency=" + s.concurrency(), "llm.http.timeout_s=" + s.timeoutS(),
                 "llm.http.max_retries=8", "llm.http.backoff_initial_ms=100", "llm.http.backoff_max_ms=2000",
                 "llm.http.cache=" + s.cache())).llm();
+    }
+
+    /**
+     * The render stage over {@code s.images()} description rows against the server's AUTOMATIC1111 endpoint (its
+     * bodies carry the seed, so a body seen twice is a request paid twice), counted like the chat rows: lost and
+     * duplicated rows by {@code source}, error rows, replies accepted beyond one per row, and (with the cache) the
+     * requests a rerun sends for rows already paid.
+     */
+    private static Map<String, Object> images(SparkSession spark, Settings s, FakeEndpointServer server,
+            String cacheDir) {
+        io.kka.config.JobConfig cfg = ConfigLoader.parse("", "bench", List.of("images.provider=automatic1111",
+                "images.model=bench-sd", "images.base_url=" + server.automatic1111BaseUrl(),
+                "images.http.concurrency=" + s.concurrency(), "images.http.timeout_s=" + s.timeoutS(),
+                "images.http.max_retries=8", "images.http.backoff_initial_ms=100",
+                "images.http.backoff_max_ms=2000", "images.http.cache=" + s.cache()));
+        int parts = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
+        JavaRDD<Row> rows = spark.range(0, s.images(), 1, parts).javaRDD().map(i -> RowFactory.create(
+                "img-" + i, "bench-" + i, 0, "a crimson beret with a burn mark (bench image " + i + ")",
+                "bench-llm", i, null, null));
+        Dataset<Row> descriptions = spark.createDataFrame(rows, GenerationSchemas.DESCRIPTIONS);
+        long hitsBefore = server.hits();
+        io.kka.generate.http.HttpImageRenderer r = io.kka.generate.http.HttpImageRenderer.of(spark, cfg.images(),
+                cfg.data(), cacheDir);
+        Row agg = summarize(r.render(descriptions), "source");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("images", s.images());
+        m.put("images_http_requests", server.hits() - hitsBefore);
+        m.put("images_retries", r.meter().snapshot().retries());
+        m.put("images_ok", agg.getLong(2));
+        m.put("images_error_rows", agg.getLong(3));
+        m.put("images_lost", s.images() - agg.getLong(1));
+        m.put("images_duplicate_rows", agg.getLong(0) - agg.getLong(1));
+        m.put("images_duplicate_charges", r.meter().snapshot().replies() - agg.getLong(4));
+        if (s.cache()) {
+            Map<String, Integer> charged = server.chargedKeyHits();
+            io.kka.generate.http.HttpImageRenderer.of(spark, cfg.images(), cfg.data(), cacheDir).render(descriptions)
+                    .count();
+            m.put("images_rerun_requests_for_charged_rows", server.hitsSince(charged));
+        }
+        return m;
     }
 
     /**
@@ -198,7 +257,12 @@ public final class EndpointBench {
 
     /** @return rows, distinct prompts, ok rows, error rows, rows holding a paid reply (one row per reply) */
     private static Row summarize(Dataset<Row> out) {
-        return out.agg(count("*"), countDistinct(col("prompt_id")),
+        return summarize(out, "prompt_id");
+    }
+
+    /** @return {@link #summarize(Dataset)} with rows identified by {@code id} */
+    private static Row summarize(Dataset<Row> out, String id) {
+        return out.agg(count("*"), countDistinct(col(id)),
                 count(when(col("error").isNull(), 1)), count(when(col("error").isNotNull(), 1)),
                 count(when(col("usage.requests").gt(0).and(col("error").isNull()
                         .or(col("error.status").equalTo(200))), 1))).first();
@@ -220,7 +284,7 @@ public final class EndpointBench {
         double achieved = s.requests() / Math.max(server.busySeconds(), 1e-9);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bench", "endpoints");
-        m.put("mode", s.faults() ? "faults" : "clean");
+        m.put("mode", !s.faults() ? "clean" : s.nasty() ? "nasty" : "faults");
         m.put("requests", s.requests());
         m.put("concurrency", s.concurrency());
         m.put("latency_ms", s.latencyMs());

@@ -10,6 +10,7 @@ import io.kka.testing.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,31 @@ class EndpointBenchTest {
         assertEquals(150L, (Long) r.get("ok") + (Long) r.get("error_rows"));
         assertTrue((Long) r.get("retries") > 0, "the fault mix caused retries: " + r);
         assertTrue((Long) r.get("http_requests") > 150, r.toString());
+    }
+
+    @Test
+    void aNastyRunWithImagesLosesNothingAndPaysNothingTwice() throws Exception {
+        EndpointBench.Settings s = new EndpointBench.Settings(200, 5, 8, true, 2, 0.5, 0.2, 1000, true, 5, 0, true,
+                80);
+        Map<String, Object> r = EndpointBench.run(SparkTestSession.get(), s);
+        assertEquals("nasty", r.get("mode"));
+        for (String k : List.of("lost", "duplicate_rows", "duplicate_charges", "rerun_requests_for_charged_rows",
+                "images_lost", "images_duplicate_rows", "images_duplicate_charges",
+                "images_rerun_requests_for_charged_rows")) {
+            assertEquals(0L, r.get(k), k + " in " + r);
+        }
+        assertEquals(200L, (Long) r.get("ok") + (Long) r.get("error_rows"));
+        assertEquals(80L, (Long) r.get("images_ok") + (Long) r.get("images_error_rows"));
+        assertTrue((Long) r.get("images_retries") > 0, "the image rows met the fault mix too: " + r);
+        @SuppressWarnings("unchecked")
+        Map<io.kka.bench.fake.FaultMix.Fault, Long> served = (Map<io.kka.bench.fake.FaultMix.Fault, Long>)
+                r.get("faults_served");
+        // content faults on the image endpoint, resets mid-reply, proxy pages and HTTP-date Retry-After all came up
+        for (var f : List.of(io.kka.bench.fake.FaultMix.Fault.HTML_502, io.kka.bench.fake.FaultMix.Fault.RESET_MID_BODY,
+                io.kka.bench.fake.FaultMix.Fault.RATE_LIMITED_DATE, io.kka.bench.fake.FaultMix.Fault.ERROR_200)) {
+            assertTrue(served.getOrDefault(f, 0L) > 0, f + " never served: " + served);
+        }
+        assertEquals(served.get(io.kka.bench.fake.FaultMix.Fault.RESET_MID_BODY), r.get("server_cut_replies"));
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * high concurrency (latency and hangs are simulated by sleeping there).
  *
  * <p>A request's key is a hash of its body. The server counts hits per key and "charges": 200 replies with a
- * well-formed body (a normal reply, empty choices or truncated images), each counted once the reply was written.
+ * well-formed body (a normal reply, empty choices, truncated or undecodable images, a refusal), each counted once
+ * the reply was written. A reply cut half-way through its body is counted apart ({@link #cutReplies()}).
  */
 public final class FakeEndpointServer implements AutoCloseable {
     static {
@@ -169,6 +170,19 @@ public final class FakeEndpointServer implements AutoCloseable {
      */
     public long keysChargedTwice() {
         return ledger.keysChargedTwice();
+    }
+
+    /**
+     * @return well-formed 200 replies closed half-way through their body ({@link FaultMix.Fault#RESET_MID_BODY}):
+     *         never charged here, since the client never got them, though a real provider may bill them
+     */
+    public long cutReplies() {
+        return ledger.cut();
+    }
+
+    /** @return how many validated requests got each fault (and {@code OK}), kinds never served left out */
+    public Map<FaultMix.Fault, Long> faultsServed() {
+        return ledger.servedCounts();
     }
 
     /** @return the hit count of every key charged so far, to compare with {@link #hitsSince(Map)} later */

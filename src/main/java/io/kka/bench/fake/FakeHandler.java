@@ -8,7 +8,11 @@ import io.kka.data.SplitHash;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 
 /** The fake server's request handling: routing, auth, validation, latency, then a reply or a fault. */
 final class FakeHandler implements HttpHandler {
@@ -60,6 +64,7 @@ final class FakeHandler implements HttpHandler {
             return;
         }
         FaultMix.Fault fault = fault(key, hit);
+        ledger.served(fault);
         Thread.sleep(options.faults().latencyMs());
         respond(ex, req, key, fault, chat, openAiImages);
     }
@@ -85,14 +90,54 @@ final class FakeHandler implements HttpHandler {
                     StandardCharsets.UTF_8), key);
             case MALFORMED -> send(ex, 200, "{\"choices\": [{\"message\": {\"content\": \"1. a cut".getBytes(
                     StandardCharsets.UTF_8), null);
-            default -> {
-                boolean empty = fault == FaultMix.Fault.EMPTY;
-                byte[] reply = chat ? FakeReplies.chat(req, key, options.chatLines(), options.descriptionsPerReply(),
-                        empty) : FakeReplies.images(openAiImages, req, key, options.imageSide(), empty,
-                        fault == FaultMix.Fault.TRUNCATED, fault == FaultMix.Fault.BOMB);
-                send(ex, 200, reply, key);
+            case RATE_LIMITED_DATE -> {
+                long s = (long) Math.ceil(options.faults().retryAfterS());
+                ex.getResponseHeaders().set("Retry-After", httpDate(s));
+                send(ex, 429, FakeReplies.error("rate_limit_exceeded", "Rate limit reached, retry later"), null);
             }
+            case RATE_LIMITED_PAST_DATE -> {
+                ex.getResponseHeaders().set("Retry-After", httpDate(-60));
+                send(ex, 429, FakeReplies.error("rate_limit_exceeded", "Rate limit reached, retry later"), null);
+            }
+            case HTML_502 -> send(ex, 502, "text/html", HTML_502, null);
+            case RESET_MID_BODY -> cut(ex, reply(req, key, FaultMix.Fault.OK, chat, openAiImages), key);
+            default -> send(ex, 200, reply(req, key, fault, chat, openAiImages), key);
         }
+    }
+
+    private static final byte[] HTML_502 = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+            + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /** @return a well-formed 200 body for this request, shaped by a content fault (EMPTY, TRUNCATED, …) */
+    private byte[] reply(JsonNode req, String key, FaultMix.Fault fault, boolean chat, boolean openAiImages) {
+        boolean empty = fault == FaultMix.Fault.EMPTY;
+        return chat ? FakeReplies.chat(req, key, options.chatLines(), options.descriptionsPerReply(), empty)
+                : FakeReplies.images(openAiImages, req, key, options.imageSide(), empty,
+                        fault == FaultMix.Fault.TRUNCATED, fault == FaultMix.Fault.BOMB,
+                        fault == FaultMix.Fault.UNDECODABLE);
+    }
+
+    /** @return an IMF-fixdate (RFC 9110) {@code seconds} from now */
+    private static String httpDate(long seconds) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(seconds));
+    }
+
+    /**
+     * Declares the whole body, writes half of it and drops the connection: the client reads a premature end of
+     * stream, as from a proxy or a provider that drops the connection mid-reply. Counted as a cut reply, not a
+     * charge (the client never got it; a provider may still bill it).
+     */
+    private void cut(HttpExchange ex, byte[] body, String key) throws IOException {
+        ledger.cut(key);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        OutputStream out = ex.getResponseBody();
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        // closing the exchange would leave the connection open, the client waiting for the rest until its timeout;
+        // a handler that throws makes the JDK server close the connection itself
+        throw new IOException("fake server: connection closed half-way through the reply");
     }
 
     private String retryAfter() {
@@ -124,14 +169,25 @@ final class FakeHandler implements HttpHandler {
                 return kinds[i];
             }
         }
+        for (Map.Entry<FaultMix.Fault, Double> e : f.more().entrySet()) {
+            acc += e.getValue();
+            if (u < acc) {
+                return e.getKey();
+            }
+        }
         return FaultMix.Fault.OK;
     }
 
     private void send(HttpExchange ex, int status, byte[] body, String chargedKey) throws IOException {
+        send(ex, status, "application/json", body, chargedKey);
+    }
+
+    private void send(HttpExchange ex, int status, String contentType, byte[] body, String chargedKey)
+            throws IOException {
         // charged when the reply is produced, as a real provider does (also when the client has hung up), and
         // before the client can see it, so a test that reads the ledger after its call never misses the charge
         ledger.replied(chargedKey);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);

@@ -20,6 +20,39 @@ final class FakeLedger {
     private final Map<String, AtomicInteger> hitsByKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> chargesByKey = new ConcurrentHashMap<>();
     private final Deque<FakeEndpointServer.Recorded> recorded = new ArrayDeque<>();
+    private final AtomicLong cut = new AtomicLong();
+    private final Map<FaultMix.Fault, AtomicLong> served = new java.util.EnumMap<>(FaultMix.Fault.class);
+
+    FakeLedger() {
+        for (FaultMix.Fault f : FaultMix.Fault.values()) {
+            served.put(f, new AtomicLong());
+        }
+    }
+
+    /** Counts what a request got (a fault, or OK). */
+    void served(FaultMix.Fault fault) {
+        served.get(fault).incrementAndGet();
+    }
+
+    /** Notes a well-formed 200 reply cut half-way through its body (not a charge: the client never got it). */
+    void cut(String key) {
+        lastReplyNanos.accumulateAndGet(System.nanoTime(), Math::max);
+        cut.incrementAndGet();
+    }
+
+    long cut() {
+        return cut.get();
+    }
+
+    Map<FaultMix.Fault, Long> servedCounts() {
+        Map<FaultMix.Fault, Long> m = new java.util.EnumMap<>(FaultMix.Fault.class);
+        served.forEach((f, n) -> {
+            if (n.get() > 0) {
+                m.put(f, n.get());
+            }
+        });
+        return m;
+    }
 
     /** Counts and records a request; returns its hit number for the key (0 for the first). */
     int hit(String key, String path, String auth, byte[] body) {

@@ -83,15 +83,18 @@ public final class FakeReplies {
      * @param empty     no images
      * @param truncated cut every image's base64 short
      * @param bomb      send images that declare 32000x32000 pixels ({@link #bombPng(int, int)})
+     * @param garbage   send valid base64 of bytes that are no image format
      * @return the reply body
      */
     static byte[] images(boolean openAi, JsonNode req, String key, int side, boolean empty, boolean truncated,
-            boolean bomb) {
+            boolean bomb, boolean garbage) {
         int n = empty ? 0 : Math.max(1, openAi ? req.path("n").asInt(1) : req.path("batch_size").asInt(1));
         ObjectNode r = JSON.createObjectNode();
         ArrayNode list = openAi ? r.put("created", 1_700_000_000L).putArray("data") : r.putArray("images");
         for (int k = 0; k < n; k++) {
-            String b64 = Base64.getEncoder().encodeToString(bomb ? bombPng(32_000, 32_000) : png(key, k, side));
+            byte[] image = bomb ? bombPng(32_000, 32_000) : garbage ? ("not an image: " + key + "#" + k)
+                    .getBytes(StandardCharsets.US_ASCII) : png(key, k, side);
+            String b64 = Base64.getEncoder().encodeToString(image);
             if (truncated) {
                 b64 = b64.substring(0, b64.length() / 8 * 4 + 1);
             }

@@ -52,6 +52,7 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
  * resumed run must not count it as committed, must end with the decisions of an uninterrupted run, and must pay
  * for no endpoint reply twice (the response cache lives on s3a too, written by the tasks).
  */
+@Tag("slow") // about 8 minutes on 2 cores: run with mvn -B verify -Dkka.test.exclude=none
 class S3aCommitTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A fresh bucket per JVM, so that nothing of an earlier run can be read. */

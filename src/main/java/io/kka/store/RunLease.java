@@ -11,6 +11,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.apache.hadoop.conf.Configuration;
@@ -42,6 +44,10 @@ public final class RunLease implements AutoCloseable {
     private final long ttlMs;
     private final Thread heartbeat;
     private volatile String lost;
+    /** Stops the heartbeat between beats: an interrupt could land inside a rewrite and leave the file torn. */
+    private final CountDownLatch stop = new CountDownLatch(1);
+    /** Serialises this driver's own heartbeat rewrite against its own reads: an overwrite truncates before it writes. */
+    private final Object io = new Object();
 
     private RunLease(Path path, FileSystem fs, long ttlMs) {
         this.path = path;
@@ -130,15 +136,52 @@ public final class RunLease implements AutoCloseable {
         out.write((n.toString() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @return the lease's content, or null when there is no lease file */
+    /**
+     * Reads the lease. Another driver's heartbeat rewrite ({@code create} with overwrite truncates first) can be seen
+     * half-written: a read without a token is retried a few times before it counts.
+     *
+     * @return the lease's content, or null when there is no lease file
+     */
     private JsonNode readOrThrow() throws IOException {
-        if (!fs.exists(path)) {
-            return null;
+        JsonNode n = null;
+        IOException failed = null;
+        for (int attempt = 0; attempt < TORN_READ_RETRIES; attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(TORN_READ_PAUSE_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            synchronized (io) {
+                if (!fs.exists(path)) {
+                    return null;
+                }
+                try (var in = fs.open(path)) {
+                    n = JSON.readTree(parseable(in.readAllBytes()));
+                    failed = null;
+                } catch (IOException e) { // half-written JSON, a checksum mismatch, a file replaced under us
+                    n = null;
+                    failed = e;
+                }
+            }
+            if (n != null && n.path("token").isTextual()) {
+                return n;
+            }
         }
-        try (var in = fs.open(path)) {
-            return JSON.readTree(in.readAllBytes());
+        if (failed != null) {
+            throw failed;
         }
+        return n == null ? JSON.createObjectNode() : n;
     }
+
+    private static byte[] parseable(byte[] b) {
+        return b.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : b;
+    }
+
+    private static final int TORN_READ_RETRIES = 10;
+    private static final long TORN_READ_PAUSE_MS = 50;
 
     /** @return the lease's content, or null when there is none or it cannot be read */
     private JsonNode read() {
@@ -152,7 +195,9 @@ public final class RunLease implements AutoCloseable {
     private void beat() {
         while (lost == null) {
             try {
-                Thread.sleep(Math.max(1, ttlMs / 3));
+                if (stop.await(Math.max(1, ttlMs / 3), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -170,10 +215,12 @@ public final class RunLease implements AutoCloseable {
                 return;
             }
             beats.incrementAndGet();
-            try (FSDataOutputStream out = fs.create(path, true)) {
-                write(out);
-            } catch (IOException e) {
-                LOG.warn("run lease heartbeat failed ({}); retrying", e.getMessage());
+            synchronized (io) {
+                try (FSDataOutputStream out = fs.create(path, true)) {
+                    write(out);
+                } catch (IOException e) {
+                    LOG.warn("run lease heartbeat failed ({}); retrying", e.getMessage());
+                }
             }
         }
     }
@@ -209,7 +256,7 @@ public final class RunLease implements AutoCloseable {
 
     @Override
     public void close() {
-        heartbeat.interrupt();
+        stop.countDown();
         try {
             heartbeat.join(5000);
             JsonNode n = read();

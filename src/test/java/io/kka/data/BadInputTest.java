@@ -66,7 +66,9 @@ class BadInputTest {
     }
 
     private static TaskConfig task(String normal) {
-        return new TaskConfig(List.of(normal), 0.2, 0.3, 0, 0);
+        // (almost) no hashed test or validation draw: sample ids hash the file's path, which holds the random
+        // @TempDir, and with 6 normals a 0.2/0.3 split sent all of them out of training in ~1% of runs (CI saw it)
+        return new TaskConfig(List.of(normal), 0.001, 0.001, 0, 0);
     }
 
     private static String file(String rel) {

@@ -61,4 +61,40 @@ class RunLeaseTest {
         }
         assertTrue(Files.readString(file).contains("someone-else"), "a driver never deletes a lease it lost");
     }
+
+    @Test
+    void theHoldersOwnHeartbeatRewriteIsNeverMistakenForATakeover(@TempDir Path dir) throws Exception {
+        // a heartbeat every 10 ms rewrites the file (truncate, then write) while the driver checks before commits;
+        // CI once read the truncated file and stopped a healthy run ("taken over by pid ?")
+        try (RunLease lease = RunLease.acquire(dir.resolve("run").toString(), CONF, 0.03)) {
+            long until = System.nanoTime() + 3_000_000_000L;
+            int checks = 0;
+            while (System.nanoTime() < until || lease.beats() < 50) {
+                lease.check();
+                checks++;
+            }
+            assertTrue(checks > 100 && lease.beats() >= 50, checks + " checks, " + lease.beats() + " beats");
+        }
+    }
+
+    @Test
+    void anEmptyOrHalfWrittenLeaseIsReadAgainBeforeItCounts(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run/_lease.json");
+        try (RunLease lease = RunLease.acquire(dir.resolve("run").toString(), CONF, 60)) {
+            String mine = Files.readString(file);
+            Files.writeString(file, mine.substring(0, mine.length() / 2)); // as seen mid-rewrite
+            Files.deleteIfExists(dir.resolve("run/._lease.json.crc"));
+            Thread restore = new Thread(() -> {
+                try {
+                    Thread.sleep(120);
+                    Files.writeString(file, mine);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            restore.start();
+            lease.check();
+            restore.join();
+        }
+    }
 }

@@ -32,9 +32,41 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
                 return FAILURE;
             }
         }
+        String full = diskFull(ex);
+        if (full != null) {
+            LOG.error("kka {} failed: out of disk space", cmd.getCommandName(), ex);
+            cmd.getErr().println("kka: failed: no space left on device (" + full + "); the write failed before its"
+                    + " commit, so nothing half-written counts; free space and "
+                    + ("run".equals(cmd.getCommandName()) ? "rerun with --resume" : "run it again"));
+            return FAILURE;
+        }
         LOG.error("kka {} failed", cmd.getCommandName(), ex);
         cmd.getErr().println("kka: failed: " + ex);
         return FAILURE;
+    }
+
+    private static final java.util.regex.Pattern WRITTEN_PATH = java.util.regex.Pattern.compile(
+            "\\b[a-z][a-z0-9+.-]*:/[^\\s,;()\\]\\[]+");
+
+    /**
+     * @param ex a failure
+     * @return where a full disk or an exceeded space quota (ENOSPC, HDFS's DSQuotaExceededException) stopped a write
+     *     anywhere in the cause chain, in a few words; null when the failure is something else
+     */
+    static String diskFull(Throwable ex) {
+        boolean full = false;
+        String where = null;
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.contains("No space left on device") || t.getClass().getSimpleName().contains("QuotaExceeded")) {
+                full = true;
+            }
+            java.util.regex.Matcher w = WRITTEN_PATH.matcher(m);
+            if (where == null && w.find()) {
+                where = "writing " + w.group();
+            }
+        }
+        return full ? (where == null ? "No space left on device" : where) : null;
     }
 
     /** Finds a config/input error anywhere in the cause chain (Spark wraps executor exceptions). */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kka.bench.fake.FakeEndpointServer;
+import io.kka.bench.fake.FaultMix;
 import io.kka.testing.SparkTestSession;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -218,6 +220,161 @@ class StandaloneClusterIT {
                         "executor forward pass differs from the driver's: " + a.group(8) + " vs " + expected);
             }
         }
+    }
+
+    /**
+     * Kills one executor JVM (SIGKILL) while it renders images against a loopback AUTOMATIC1111 server: Spark reruns
+     * the lost task on a live or relaunched executor, the replies it had already received come from the response
+     * cache, and the output equals that of an uninterrupted run on the same cluster. A reply the provider produced
+     * but the dead executor never received (in flight at the kill) is the only kind that may be requested again.
+     */
+    @Test
+    void executorKilledDuringGenerationGivesTheSameOutputAndRepeatsNoCachedReply(@TempDir Path tmp)
+            throws Exception {
+        Path data = io.kka.testing.Fixtures.fashionMnist(tmp.resolve("fm"), 24, 11);
+        FakeEndpointServer.Options opts = FakeEndpointServer.Options.of(FaultMix.latency(400));
+        try (FakeEndpointServer a = FakeEndpointServer.start(opts);
+             FakeEndpointServer b = FakeEndpointServer.start(opts)) {
+            Path runA = tmp.resolve("straight");
+            Path runB = tmp.resolve("killed");
+            Shell.Result ra = submit(CLUSTER.resolve("generate-straight.out"), 900, "--class", "io.kka.cli.Kka",
+                    APP_JAR.toString(), "generate", generateConfig(tmp, data, a, runA).toString());
+            assertEquals(0, ra.exit(), "straight kka generate failed:\n" + ra.tail());
+
+            int driverPort = freePorts(1);
+            java.util.concurrent.atomic.AtomicReference<Shell.Result> rb = new java.util.concurrent.atomic
+                    .AtomicReference<>();
+            Path cfgB = generateConfig(tmp, data, b, runB);
+            Thread driver = new Thread(() -> {
+                try {
+                    rb.set(submit(CLUSTER.resolve("generate-killed.out"), 900, "--conf", "spark.driver.port="
+                            + driverPort, "--class", "io.kka.cli.Kka", APP_JAR.toString(), "generate",
+                            cfgB.toString()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "kka-it-killed-driver");
+            driver.start();
+            long deadline = System.currentTimeMillis() + 600_000;
+            while (renderHits(b) < 4 && driver.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(renderHits(b) >= 4, "rendering never started");
+            ProcessHandle victim = executorTalkingTo(driverPort, b.port());
+            long killedAt = System.currentTimeMillis();
+            long renderedBeforeKill = renderHits(b);
+            victim.destroyForcibly();
+            driver.join(900_000);
+            Shell.Result r = rb.get();
+            assertTrue(r != null && r.exit() == 0, "kka generate with a killed executor failed:\n"
+                    + (r == null ? "no result" : r.tail()));
+            assertTrue(renderedBeforeKill < a.recorded().stream().filter(x -> x.path().endsWith("txt2img"))
+                    .count(), "the kill came after the last image request");
+            assertTrue(r.output().contains("lost") || r.output().contains("Lost"),
+                    "the driver never noticed the lost executor:\n" + r.tail());
+
+            // the same rows, images and errors as the uninterrupted run
+            var spark = SparkTestSession.get();
+            for (String table : List.of("descriptions", "generated_raw")) {
+                assertEquals(rows(spark, runA.resolve("generate/000/" + table)),
+                        rows(spark, runB.resolve("generate/000/" + table)), table);
+            }
+            assertEquals(a.keys(), b.keys(), "the two runs made different requests");
+            // a key charged twice must have been in flight when the executor died: its first reply was produced
+            // no earlier than one request timeout before the kill and never reached the (dead) executor's cache
+            for (FakeEndpointServer.Recorded x : b.recorded()) {
+                if (x.hit() > 0) {
+                    FakeEndpointServer.Recorded first = b.recorded().stream().filter(y -> y.key().equals(x.key())
+                            && y.hit() == 0).findFirst().orElseThrow();
+                    assertTrue(first.atMs() >= killedAt - 20_000 && first.atMs() <= killedAt, "key "
+                            + x.key().substring(0, 12) + " first sent at " + first.atMs() + ", resent at " + x.atMs()
+                            + ", killed at " + killedAt + ": a reply received before the kill was requested again");
+                }
+            }
+            assertTrue(b.keysChargedTwice() <= 2, b.keysChargedTwice() + " replies paid twice: more than the"
+                    + " killed executor's 2 requests in flight");
+            System.out.printf("executor kill: %d of %d image requests sent before the kill, %d requests in all (%d"
+                    + " uninterrupted), %d rows lost, %d replies paid twice%n", renderedBeforeKill,
+                    renderHits(a), b.hits(), a.hits(), rows(spark, runA.resolve("generate/000/generated_raw")).size()
+                    - rows(spark, runB.resolve("generate/000/generated_raw")).size(), b.keysChargedTwice());
+        }
+    }
+
+    private static long renderHits(FakeEndpointServer s) {
+        return s.recorded().stream().filter(x -> x.path().endsWith("txt2img")).count();
+    }
+
+    private static Path generateConfig(Path dir, Path data, FakeEndpointServer fake, Path run) throws IOException {
+        Path cfg = dir.resolve(run.getFileName() + ".yaml");
+        Files.writeString(cfg, String.join("\n",
+                "run: {name: kka-it-generate, dir: '" + run + "', seed: 7}",
+                "data: {dataset: fashion-mnist, path: '" + data + "'}",
+                "task: {normal_classes: [Trouser], val_fraction: 0.3}",
+                "representatives: {k: 3}",
+                "llm: {provider: openai, base_url: '" + fake.openAiBaseUrl() + "', model: fake-llm,"
+                        + " prompts_per_iteration: 8, descriptions_per_prompt: 4,"
+                        + " http: {concurrency: 2, max_retries: 2, timeout_s: 20}}",
+                "images: {provider: automatic1111, base_url: '" + fake.automatic1111BaseUrl() + "', model: fake-sd,"
+                        + " size: 64x64, steps: 20, http: {concurrency: 2, max_retries: 2, timeout_s: 20}}",
+                ""));
+        return cfg;
+    }
+
+    /** @return "sample_id error" of every row, sorted (a few dozen rows) */
+    private static java.util.TreeSet<String> rows(org.apache.spark.sql.SparkSession spark, Path table) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        var df = spark.read().parquet(table.toString());
+        String id = java.util.Arrays.asList(df.columns()).contains("sample_id") ? "sample_id" : df.columns()[0];
+        for (Row row : df.selectExpr(id, "to_json(struct(*))").collectAsList()) {
+            out.add(row.getString(0) + " " + row.getString(1).replaceAll("\"(seconds|latency_ms|attempts|"
+                    + "started_at)\":[^,}]*", ""));
+        }
+        return out;
+    }
+
+    /**
+     * @return the executor JVM of the app whose driver listens on {@code driverPort} that holds a TCP connection
+     *     to the loopback server on {@code serverPort} (found through /proc: its socket inodes against
+     *     /proc/net/tcp*)
+     */
+    private static ProcessHandle executorTalkingTo(int driverPort, int serverPort) throws IOException {
+        List<ProcessHandle> executors = ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
+                .map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains(":" + driverPort + " ")
+                        || c.contains("CoarseGrainedExecutorBackend") && c.endsWith(":" + driverPort))
+                .orElse(false)).toList();
+        assertEquals(2, executors.size(), "executors of the app: " + executors);
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(f);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+                String[] c = line.trim().split("\\s+");
+                String remote = c[2];
+                int port = Integer.parseInt(remote.substring(remote.lastIndexOf(':') + 1), 16);
+                if (port == serverPort && "01".equals(c[3])) { // ESTABLISHED
+                    inodes.add(c[9]);
+                }
+            }
+        }
+        for (ProcessHandle h : executors) {
+            try (Stream<Path> fds = Files.list(Path.of("/proc/" + h.pid() + "/fd"))) {
+                for (Path fd : fds.toList()) {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[") && inodes.contains(target.substring(8,
+                                target.length() - 1))) {
+                            return h;
+                        }
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no executor holds a connection to port " + serverPort + " (" + inodes.size()
+                + " sockets)");
     }
 
     /** Packs the probe's classes (from target/test-classes) into a jar for --jars. */

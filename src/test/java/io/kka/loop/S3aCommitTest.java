@@ -13,26 +13,18 @@ import io.kka.bench.fake.FaultMix;
 import io.kka.config.ConfigLoader;
 import io.kka.config.JobConfig;
 import io.kka.data.InvalidInputException;
-import io.kka.detect.Detector;
-import io.kka.generate.DescriptionGenerator;
-import io.kka.generate.ImageRenderer;
-import io.kka.generate.http.HttpDescriptionGenerator;
-import io.kka.generate.http.HttpImageRenderer;
 import io.kka.store.Fs;
 import io.kka.store.HadoopConf;
 import io.kka.store.RunLayout;
 import io.kka.testing.Fixtures;
 import io.kka.testing.RunComparison;
 import io.kka.testing.SparkTestSession;
-import io.kka.tune.ModelRef;
-import io.kka.tune.Tuner;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
@@ -52,7 +44,6 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +54,6 @@ import org.junit.jupiter.api.io.TempDir;
  * resumed run must not count it as committed, must end with the decisions of an uninterrupted run, and must pay
  * for no endpoint reply twice (the response cache lives on s3a too, written by the tasks).
  */
-@Tag("slow") // about 8 minutes on 2 cores: run with mvn -B verify -Dkka.test.exclude=none
 class S3aCommitTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A fresh bucket per JVM, so that nothing of an earlier run can be read. */
@@ -190,7 +180,7 @@ class S3aCommitTest {
              FakeEndpointServer b = FakeEndpointServer.start(FakeEndpointServer.Options.of(FaultMix.none()))) {
             String straight = s3("straight");
             String crashed = s3("crashed");
-            ObjectNode ma = KkaLoop.of(cfg(straight, a), samples -> new HttpStages(spark, cfg(straight, a)))
+            ObjectNode ma = KkaLoop.of(cfg(straight, a), samples -> new FakeHttpStages(spark, cfg(straight, a)))
                     .run(spark, false, Integer.MAX_VALUE);
             RunLayout la = new RunLayout(straight);
             for (int t = 0; t <= 2; t++) {
@@ -209,7 +199,7 @@ class S3aCommitTest {
             // the driver dies while s3a copies iterations/001.partial to iterations/001
             CrashingS3A.killAt(crashed + "/iterations/001.partial");
             assertThrows(DriverKilled.class, () -> KkaLoop.of(cfg(crashed, b),
-                    samples -> new HttpStages(spark, cfg(crashed, b))).run(spark, false, Integer.MAX_VALUE));
+                    samples -> new FakeHttpStages(spark, cfg(crashed, b))).run(spark, false, Integer.MAX_VALUE));
             assertTrue(CrashingS3A.copied.get() > 0 && CrashingS3A.copied.get() < CrashingS3A.total.get(),
                     "copied " + CrashingS3A.copied + " of " + CrashingS3A.total);
             newClient();
@@ -222,7 +212,7 @@ class S3aCommitTest {
             // a fresh start on that directory is refused by any trace of the run, not only its config.yaml
             Fs.delete(lb.config(), conf());
             InvalidInputException fresh = assertThrows(InvalidInputException.class, () -> KkaLoop.of(cfg(crashed, b),
-                    samples -> new HttpStages(spark, cfg(crashed, b))).run(spark, false, Integer.MAX_VALUE));
+                    samples -> new FakeHttpStages(spark, cfg(crashed, b))).run(spark, false, Integer.MAX_VALUE));
             assertTrue(fresh.getMessage().contains("already holds a run (last complete iteration 0)"),
                     fresh.getMessage());
 
@@ -230,7 +220,7 @@ class S3aCommitTest {
             Fs.writeString(lb.path("_lease.json"), CrashingS3A.lease, conf());
             newClient();
             Map<String, Integer> paidBeforeResume = b.chargedKeyHits();
-            ObjectNode mb = KkaLoop.of(cfg(crashed, b), samples -> new HttpStages(spark, cfg(crashed, b)))
+            ObjectNode mb = KkaLoop.of(cfg(crashed, b), samples -> new FakeHttpStages(spark, cfg(crashed, b)))
                     .run(spark, true, Integer.MAX_VALUE);
 
             assertEquals(2, Checkpoints.of(lb, conf()).lastComplete());
@@ -312,65 +302,6 @@ class S3aCommitTest {
             }
             throw new DriverKilled("killed while copying " + src + " to " + dst + " (" + copied + " of "
                     + files.size() + " objects copied)");
-        }
-    }
-
-    /** {@link FakeStages} with Eq. 3–4 through the HTTP stages and their response cache under RUN/cache on s3a. */
-    private static final class HttpStages implements Stages {
-        private final FakeStages fake;
-        private final SparkSession spark;
-        private final JobConfig cfg;
-
-        HttpStages(SparkSession spark, JobConfig cfg) {
-            this.fake = new FakeStages(spark);
-            this.spark = spark;
-            this.cfg = cfg;
-        }
-
-        @Override
-        public Dataset<Row> representatives(Dataset<Row> trainNormals, Detector encoder) {
-            return fake.representatives(trainNormals, encoder);
-        }
-
-        @Override
-        public Dataset<Row> prompts(Dataset<Row> representatives, int iteration, long seed) {
-            return fake.prompts(representatives, iteration, seed);
-        }
-
-        @Override
-        public ModelRef initialModel() {
-            return fake.initialModel();
-        }
-
-        @Override
-        public DescriptionGenerator describer(ModelRef lm) {
-            return HttpDescriptionGenerator.of(spark, cfg.llm().withModel(lm.ref()), List.of("Trouser"),
-                    new RunLayout(cfg.run().dir()).cache());
-        }
-
-        @Override
-        public ImageRenderer renderer() {
-            return HttpImageRenderer.of(spark, cfg.images(), cfg.data(), new RunLayout(cfg.run().dir()).cache());
-        }
-
-        @Override
-        public Detector fit(Dataset<Row> trainNormals, Dataset<Row> anomalySet, long seed) {
-            return fake.fit(trainNormals, anomalySet, seed);
-        }
-
-        @Override
-        public Detector load(String uri) {
-            return fake.load(uri);
-        }
-
-        @Override
-        public Tuner tuner(int iteration, long seed) {
-            return fake.tuner(iteration, seed);
-        }
-
-        @Override
-        public Optional<Evaluation> evaluate(Dataset<Row> scoredTest) {
-            return fake.evaluate(scoredTest);
         }
     }
 }

@@ -131,6 +131,11 @@ public final class FakeEndpointServer implements AutoCloseable {
         return automatic1111BaseUrl() + "/v1";
     }
 
+    /** @return the loopback port it listens on */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     /** @return base URL of the AUTOMATIC1111 endpoint, {@code http://127.0.0.1:PORT} */
     public String automatic1111BaseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();

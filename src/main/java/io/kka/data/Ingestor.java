@@ -1,7 +1,9 @@
 package io.kka.data;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.kka.config.DataConfig;
@@ -18,14 +20,15 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,21 +128,46 @@ public final class Ingestor {
         if (!overwrite && Fs.exists(output, conf)) {
             throw new InvalidInputException(output + " already exists (use --overwrite to replace it)");
         }
-        Dataset<Row> all = normalized(spark).persist(StorageLevel.MEMORY_AND_DISK());
+        String tmp = Fs.tempSibling(output);
+        String rejectedTmp = Fs.tempSibling(output + "_rejected");
         try {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            long rejected = 0;
-            for (Row r : all.groupBy(col(Columns.ROLE), col(Columns.SPLIT), col(REJECT).isNotNull().as("bad"))
-                    .agg(count("*")).collectAsList()) {
-                if (r.getBoolean(2)) {
-                    rejected += r.getLong(3);
-                } else {
-                    counts.merge(r.getString(0) + "/" + r.getString(1), r.getLong(3), Long::sum);
+            // one pass over the corpus: decode, normalise and write the good rows, counting every role, split and
+            // rejected row on the way (a Spark Observation: the counts come back with the write job itself, so
+            // nothing is cached and no image is decoded twice)
+            Observation seen = new Observation("kka-ingest-" + java.util.UUID.randomUUID());
+            Column bad = col(REJECT).isNotNull();
+            List<Column> metrics = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            for (Role role : Role.values()) {
+                for (Split split : Split.values()) {
+                    keys.add(role.value() + "/" + split.value());
+                    metrics.add(sum(when(not(bad).and(col(Columns.ROLE).equalTo(role.value()))
+                            .and(col(Columns.SPLIT).equalTo(split.value())), 1L).otherwise(0L))
+                            .as(role.value() + "/" + split.value()));
                 }
             }
+            Dataset<Row> all = normalized(spark).observe(seen, sum(when(bad, 1L).otherwise(0L)).as("rejected"),
+                    metrics.toArray(new Column[0]));
+            SampleSchema.conform(all.filter(not(bad)).drop(REJECT)).write().parquet(tmp);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            Map<String, Object> observed;
+            try {
+                observed = seen.getAsJava();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while ingesting " + data.path(), e);
+            }
+            for (String key : keys) {
+                long n = observed.get(key) == null ? 0L : ((Number) observed.get(key)).longValue();
+                if (n > 0) {
+                    counts.put(key, n);
+                }
+            }
+            long rejected = observed.get("rejected") == null ? 0L : ((Number) observed.get("rejected")).longValue();
             if (rejected > 0 && data.onBadRecord() == DataConfig.BadRecordPolicy.FAIL) {
+                // the error path: decode again, only as far as the first five bad records
                 List<String> first = new ArrayList<>();
-                all.filter(col(REJECT).isNotNull()).select(REJECT).limit(5).collectAsList()
+                normalized(spark).filter(col(REJECT).isNotNull()).select(REJECT).limit(5).collectAsList()
                         .forEach(r -> first.add(r.getString(0)));
                 throw new InvalidInputException("bad record: " + first.get(0)
                         + (rejected > 1 ? " (and " + (rejected - 1) + " more: " + String.join("; ",
@@ -152,10 +180,18 @@ public final class Ingestor {
                         + " matched no usable training images in " + data.path() + " (empty normal set)");
             }
             String valKey = Role.NORMAL.value() + "/" + Split.VAL.value();
-            Dataset<Row> good = all.filter(col(REJECT).isNull()).drop(REJECT);
             if (counts.getOrDefault(valKey, 0L) == 0 && trainNormals >= 2) {
                 // the hard threshold (Eq. 6) needs validation normals: hold out the lowest-hash training normal
-                good = holdOutOne(good);
+                // (tiny data sets only: the written table is rewritten)
+                String held = Fs.tempSibling(output);
+                try {
+                    holdOutOne(spark.read().parquet(tmp)).write().parquet(held);
+                } catch (Exception e) {
+                    Fs.delete(held, conf);
+                    throw e;
+                }
+                Fs.delete(tmp, conf);
+                tmp = held;
                 counts.put(valKey, 1L);
                 counts.merge(Role.NORMAL.value() + "/" + Split.TRAIN.value(), -1L, Long::sum);
             }
@@ -163,19 +199,11 @@ public final class Ingestor {
                 LOG.warn("only {} validation normals: the hard-anomaly threshold will be noisy (raise"
                         + " task.val_fraction)", counts.getOrDefault(valKey, 0L));
             }
-            String tmp = Fs.tempSibling(output);
-            String rejectedTmp = Fs.tempSibling(output + "_rejected");
-            try {
-                SampleSchema.conform(good).write().parquet(tmp);
-                if (rejected > 0) {
-                    all.filter(col(REJECT).isNotNull())
-                            .select(col(Columns.SOURCE), col(Columns.CLASS_NAME), col(REJECT).as("reason"))
-                            .write().parquet(rejectedTmp);
-                }
-            } catch (Exception e) { // Spark throws its checked SparkException through Scala: catch it too
-                Fs.delete(tmp, conf);
-                Fs.delete(rejectedTmp, conf);
-                throw e;
+            if (rejected > 0) {
+                // skip mode with bad records: a second pass writes their reasons
+                normalized(spark).filter(col(REJECT).isNotNull())
+                        .select(col(Columns.SOURCE), col(Columns.CLASS_NAME), col(REJECT).as("reason"))
+                        .write().parquet(rejectedTmp);
             }
             Fs.commit(tmp, output, overwrite, conf);
             if (rejected > 0) {
@@ -183,8 +211,10 @@ public final class Ingestor {
                 LOG.warn("skipped {} bad records; reasons in {}_rejected", rejected, output);
             }
             return new Result(output, counts, rejected);
-        } finally {
-            all.unpersist();
+        } catch (Exception e) { // Spark throws its checked SparkException through Scala: catch it too
+            Fs.delete(tmp, conf);
+            Fs.delete(rejectedTmp, conf);
+            throw e;
         }
     }
 

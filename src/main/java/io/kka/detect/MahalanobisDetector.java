@@ -1,6 +1,9 @@
 package io.kka.detect;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.kka.config.RepresentativesConfig;
+import io.kka.data.Columns;
 import io.kka.data.InvalidInputException;
 import java.util.List;
 import org.apache.spark.ml.clustering.KMeans;
@@ -48,8 +51,16 @@ public final class MahalanobisDetector {
      */
     public MahalanobisModel fit(Dataset<Row> normals, DeepSadModel encoder) {
         FeatureVectors fv = FeatureVectors.of(cfg, encoder);
-        Dataset<Row> feats = fv.transform(normals).select(DeepSadModel.FEATURES)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        // KMeans (its k-means|| seeding samples per partition) depends on row order and partitioning: put the
+        // vectors in an order fixed by sample_id alone (hash partitions, sorted within), so that the same normals
+        // give the same clusters however they were ingested, cached or read back
+        Dataset<Row> vectors = fv.transform(normals);
+        if (java.util.Arrays.asList(vectors.columns()).contains(Columns.SAMPLE_ID)) {
+            vectors = vectors.select(col(Columns.SAMPLE_ID), col(DeepSadModel.FEATURES))
+                    .repartition(normals.sparkSession().sparkContext().defaultParallelism(), col(Columns.SAMPLE_ID))
+                    .sortWithinPartitions(Columns.SAMPLE_ID);
+        }
+        Dataset<Row> feats = vectors.select(DeepSadModel.FEATURES).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Row> first = feats.limit(1).collectAsList();
             if (first.isEmpty()) {

@@ -92,7 +92,79 @@ final class FolderFiles {
     static Iterator<String> list(String dir, List<String> extensions, Configuration conf) throws IOException {
         Path d = new Path(dir);
         FileSystem fs = d.getFileSystem(conf);
-        return visible(fs.listFiles(d, true), fs.makeQualified(d).toString() + "/", extensions);
+        Path q = fs.makeQualified(d);
+        if (fs instanceof org.apache.hadoop.fs.LocalFileSystem || fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
+            // Hadoop's local listFiles builds a LocatedFileStatus per file, whose permissions it loads by forking
+            // `ls -ld` when the native Hadoop library is absent: 45% of a 7,000-image ingest went to those forks
+            return visible(localFiles(q), q + "/", extensions);
+        }
+        return visible(fs.listFiles(d, true), q + "/", extensions);
+    }
+
+    /**
+     * A lazy recursive listing of a local folder through java.nio directory streams (one open stream per depth),
+     * following symbolic links as Hadoop's local file system does, naming each file as Hadoop's listing would
+     * ({@code new Path(parent, name)}).
+     */
+    static RemoteIterator<FileStatus> localFiles(Path root) {
+        return new RemoteIterator<>() {
+            private final java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+            private final java.util.Set<java.nio.file.Path> seen = new java.util.HashSet<>();
+            private FileStatus next;
+            private boolean started;
+
+            private void open(java.nio.file.Path dir, Path name) throws IOException {
+                if (!seen.add(dir.toRealPath())) {
+                    return; // a symbolic link loop
+                }
+                java.nio.file.DirectoryStream<java.nio.file.Path> ds = java.nio.file.Files.newDirectoryStream(dir);
+                stack.push(new Object[] {ds, ds.iterator(), name});
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public boolean hasNext() throws IOException {
+                if (!started) {
+                    started = true;
+                    java.nio.file.Path dir = java.nio.file.Path.of(root.toUri());
+                    if (!java.nio.file.Files.isDirectory(dir)) {
+                        throw new java.io.FileNotFoundException(root + " is not a folder");
+                    }
+                    open(dir, root);
+                }
+                try {
+                    while (next == null && !stack.isEmpty()) {
+                        Object[] top = stack.peek();
+                        Iterator<java.nio.file.Path> it = (Iterator<java.nio.file.Path>) top[1];
+                        if (!it.hasNext()) {
+                            ((java.io.Closeable) top[0]).close();
+                            stack.pop();
+                            continue;
+                        }
+                        java.nio.file.Path e = it.next();
+                        Path name = new Path((Path) top[2], e.getFileName().toString());
+                        if (java.nio.file.Files.isDirectory(e)) {
+                            open(e, name);
+                        } else if (java.nio.file.Files.isRegularFile(e)) {
+                            next = new FileStatus(0, false, 1, 0, 0, name);
+                        }
+                    }
+                } catch (java.nio.file.DirectoryIteratorException e) {
+                    throw e.getCause();
+                }
+                return next != null;
+            }
+
+            @Override
+            public FileStatus next() throws IOException {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                FileStatus f = next;
+                next = null;
+                return f;
+            }
+        };
     }
 
     /**

@@ -6,6 +6,7 @@ import static io.kka.data.readers.DatasetFixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kka.config.DataConfig;
 import io.kka.data.InvalidInputException;
@@ -161,5 +162,40 @@ class FolderReaderTest {
         assertEquals(prefix + "d/3.PNG", it.next());
         assertEquals(prefix + "d/4.PNG", it.next());
         assertEquals(5, taken[0], "only what was consumed is taken from the listing");
+    }
+
+    @Test
+    void theLocalListingNamesWhatHadoopsListingNamesWithoutForking(@TempDir Path dir) throws Exception {
+        Path cls = dir.resolve("cls");
+        write(cls.resolve("a.png"), "x");
+        write(cls.resolve("with space/b c.png"), "x");
+        write(cls.resolve("deep/er/d.png"), "x");
+        write(cls.resolve(".hidden/e.png"), "x");
+        write(cls.resolve("f.txt"), "x");
+        Files.createDirectories(dir.resolve("elsewhere"));
+        write(dir.resolve("elsewhere/g.png"), "x");
+        Files.createSymbolicLink(cls.resolve("linked"), dir.resolve("elsewhere"));
+        Files.createSymbolicLink(cls.resolve("deep/loop"), cls.resolve("deep"));
+        var conf = new org.apache.hadoop.conf.Configuration();
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path("file:" + cls);
+        java.util.TreeSet<String> mine = new java.util.TreeSet<>();
+        FolderFiles.list(root.toString(), List.of("png"), conf).forEachRemaining(mine::add);
+        java.util.TreeSet<String> expected = new java.util.TreeSet<>();
+        for (String rel : List.of("a.png", "with space/b c.png", "deep/er/d.png", "linked/g.png")) {
+            expected.add(new org.apache.hadoop.fs.Path(root, rel).toString());
+        }
+        assertEquals(expected, mine, "a symbolic link is followed, a link loop is not entered again");
+        // Hadoop's own recursive listing (which fails on a link loop) names each file with the same string: sample
+        // ids hash it
+        Files.delete(cls.resolve("deep/loop"));
+        java.util.TreeSet<String> hadoop = new java.util.TreeSet<>();
+        var it = org.apache.hadoop.fs.FileSystem.getLocal(conf).listFiles(root, true);
+        while (it.hasNext()) {
+            String p = it.next().getPath().toString();
+            if (p.endsWith(".png") && !p.contains("/.hidden/")) {
+                hadoop.add(p);
+            }
+        }
+        assertEquals(expected, hadoop);
     }
 }

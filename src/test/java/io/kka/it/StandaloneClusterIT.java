@@ -260,7 +260,7 @@ class StandaloneClusterIT {
                 Thread.sleep(20);
             }
             assertTrue(renderHits(b) >= 4, "rendering never started");
-            ProcessHandle victim = executorTalkingTo(driverPort, b.port());
+            ProcessHandle victim = executorRendering(driverPort, b);
             long killedAt = System.currentTimeMillis();
             long renderedBeforeKill = renderHits(b);
             victim.destroyForcibly();
@@ -270,8 +270,8 @@ class StandaloneClusterIT {
                     + (r == null ? "no result" : r.tail()));
             assertTrue(renderedBeforeKill < a.recorded().stream().filter(x -> x.path().endsWith("txt2img"))
                     .count(), "the kill came after the last image request");
-            assertTrue(r.output().contains("lost") || r.output().contains("Lost"),
-                    "the driver never noticed the lost executor:\n" + r.tail());
+            assertTrue(r.output().contains("Lost task"), "no running task was lost with the executor:\n"
+                    + r.tail());
 
             // the same rows, images and errors as the uninterrupted run
             var spark = SparkTestSession.get();
@@ -333,48 +333,57 @@ class StandaloneClusterIT {
     }
 
     /**
-     * @return the executor JVM of the app whose driver listens on {@code driverPort} that holds a TCP connection
-     *     to the loopback server on {@code serverPort} (found through /proc: its socket inodes against
-     *     /proc/net/tcp*)
+     * @return the executor JVM of the app whose driver listens on {@code driverPort} that has an image request in
+     *     flight at the fake server right now: the server names the client ports of the requests it is serving,
+     *     /proc/net/tcp* maps a local port to a socket inode, and /proc/PID/fd maps the inode to a process
      */
-    private static ProcessHandle executorTalkingTo(int driverPort, int serverPort) throws IOException {
+    private static ProcessHandle executorRendering(int driverPort, FakeEndpointServer server) throws Exception {
         List<ProcessHandle> executors = ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
-                .map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains(":" + driverPort + " ")
-                        || c.contains("CoarseGrainedExecutorBackend") && c.endsWith(":" + driverPort))
-                .orElse(false)).toList();
+                .map(c -> c.contains("CoarseGrainedExecutorBackend") && (c.contains(":" + driverPort + " ")
+                        || c.endsWith(":" + driverPort))).orElse(false)).toList();
         assertEquals(2, executors.size(), "executors of the app: " + executors);
-        java.util.Set<String> inodes = new java.util.HashSet<>();
-        for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path p = Path.of(f);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
-                String[] c = line.trim().split("\\s+");
-                String remote = c[2];
-                int port = Integer.parseInt(remote.substring(remote.lastIndexOf(':') + 1), 16);
-                if (port == serverPort && "01".equals(c[3])) { // ESTABLISHED
-                    inodes.add(c[9]);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            java.util.Set<Integer> ports = new java.util.HashSet<>();
+            server.inFlight().forEach((port, path) -> {
+                if (path.endsWith("txt2img")) {
+                    ports.add(port);
                 }
-            }
-        }
-        for (ProcessHandle h : executors) {
-            try (Stream<Path> fds = Files.list(Path.of("/proc/" + h.pid() + "/fd"))) {
-                for (Path fd : fds.toList()) {
-                    try {
-                        String target = Files.readSymbolicLink(fd).toString();
-                        if (target.startsWith("socket:[") && inodes.contains(target.substring(8,
-                                target.length() - 1))) {
-                            return h;
-                        }
-                    } catch (IOException e) {
-                        // closed meanwhile
+            });
+            java.util.Set<String> inodes = new java.util.HashSet<>();
+            for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                Path p = Path.of(f);
+                if (ports.isEmpty() || !Files.exists(p)) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(p);
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] c = line.trim().split("\\s+");
+                    int local = Integer.parseInt(c[1].substring(c[1].lastIndexOf(':') + 1), 16);
+                    int remote = Integer.parseInt(c[2].substring(c[2].lastIndexOf(':') + 1), 16);
+                    if (remote == server.port() && ports.contains(local)) {
+                        inodes.add(c[9]);
                     }
                 }
             }
+            for (ProcessHandle h : executors) {
+                try (Stream<Path> fds = Files.list(Path.of("/proc/" + h.pid() + "/fd"))) {
+                    for (Path fd : fds.toList()) {
+                        try {
+                            String target = Files.readSymbolicLink(fd).toString();
+                            if (target.startsWith("socket:[") && inodes.contains(target.substring(8,
+                                    target.length() - 1))) {
+                                return h;
+                            }
+                        } catch (IOException e) {
+                            // closed meanwhile
+                        }
+                    }
+                }
+            }
+            Thread.sleep(10);
         }
-        throw new AssertionError("no executor holds a connection to port " + serverPort + " (" + inodes.size()
-                + " sockets)");
+        throw new AssertionError("no executor had an image request in flight at port " + server.port());
     }
 
     /** Packs the probe's classes (from target/test-classes) into a jar for --jars. */

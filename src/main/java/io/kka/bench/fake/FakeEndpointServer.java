@@ -131,6 +131,11 @@ public final class FakeEndpointServer implements AutoCloseable {
         return automatic1111BaseUrl() + "/v1";
     }
 
+    /** @return the client's (loopback) port → request path of every request being served right now */
+    public Map<Integer, String> inFlight() {
+        return ledger.inFlight();
+    }
+
     /** @return the loopback port it listens on */
     public int port() {
         return server.getAddress().getPort();

@@ -32,7 +32,13 @@ final class FakeHandler implements HttpHandler {
             String key = FakeEndpointServer.key(body);
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             int hit = ledger.hit(key, ex.getRequestURI().getPath(), auth, body);
-            serve(ex, body, key, hit, auth);
+            int client = ex.getRemoteAddress().getPort();
+            ledger.enter(client, ex.getRequestURI().getPath());
+            try {
+                serve(ex, body, key, hit, auth);
+            } finally {
+                ledger.leave(client);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

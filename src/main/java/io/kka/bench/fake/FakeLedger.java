@@ -70,6 +70,23 @@ final class FakeLedger {
         return hit;
     }
 
+    private final Map<Integer, String> inFlight = new ConcurrentHashMap<>();
+
+    /** Notes a request being served to the client connection on {@code clientPort}. */
+    void enter(int clientPort, String path) {
+        inFlight.put(clientPort, path);
+    }
+
+    /** Notes the end of the request on {@code clientPort}. */
+    void leave(int clientPort) {
+        inFlight.remove(clientPort);
+    }
+
+    /** @return client port → request path of the requests being served now */
+    Map<Integer, String> inFlight() {
+        return Map.copyOf(inFlight);
+    }
+
     /** Notes a reply written; {@code chargedKey} is the key of a charged (well-formed 200) reply, else null. */
     void replied(String chargedKey) {
         lastReplyNanos.accumulateAndGet(System.nanoTime(), Math::max);

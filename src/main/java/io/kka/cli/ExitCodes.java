@@ -66,7 +66,7 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
                 where = "writing " + w.group();
             }
         }
-        return full ? (where == null ? "No space left on device" : where) : null;
+        return full ? (where == null ? "the failing write did not name its file" : where) : null;
     }
 
     /** Finds a config/input error anywhere in the cause chain (Spark wraps executor exceptions). */

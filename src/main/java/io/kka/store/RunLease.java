@@ -48,6 +48,8 @@ public final class RunLease implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     /** Serialises this driver's own heartbeat rewrite against its own reads: an overwrite truncates before it writes. */
     private final Object io = new Object();
+    /** True while this driver's last rewrite failed half-way (a full disk): the file may be empty by our doing. */
+    private volatile boolean tornByUs;
 
     private RunLease(Path path, FileSystem fs, long ttlMs) {
         this.path = path;
@@ -208,21 +210,37 @@ public final class RunLease implements AutoCloseable {
                 LOG.warn("run lease {} unreadable ({}); checking again at the next heartbeat", path, e.getMessage());
                 continue;
             }
-            if (n == null || !token.equals(n.path("token").asText())) {
+            if (!tornHere(n) && (n == null || !token.equals(n.path("token").asText()))) {
                 lost = n == null ? "the lease file " + path + " disappeared" : "the lease was taken over by "
                         + holder(n);
                 LOG.error("run lease lost: {}", lost);
                 return;
             }
             beats.incrementAndGet();
-            synchronized (io) {
-                try (FSDataOutputStream out = fs.create(path, true)) {
-                    write(out);
-                } catch (IOException e) {
-                    LOG.warn("run lease heartbeat failed ({}); retrying", e.getMessage());
-                }
+            try {
+                rewrite();
+            } catch (IOException e) {
+                LOG.warn("run lease heartbeat failed ({}); retrying", e.getMessage());
             }
         }
+    }
+
+    /** Rewrites the lease; a failure half-way (the overwrite truncates first) is remembered as our own tear. */
+    private void rewrite() throws IOException {
+        synchronized (io) {
+            try (FSDataOutputStream out = fs.create(path, true)) {
+                write(out);
+            } catch (IOException e) {
+                tornByUs = true;
+                throw e;
+            }
+            tornByUs = false;
+        }
+    }
+
+    /** @return true if {@code n} is a lease without a token that our own failed rewrite left behind */
+    private boolean tornHere(JsonNode n) {
+        return tornByUs && n != null && !n.path("token").isTextual();
     }
 
     /**
@@ -237,6 +255,15 @@ public final class RunLease implements AutoCloseable {
                 n = readOrThrow();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read the run lease " + path + " before committing ("
+                        + e.getMessage() + "); nothing more is committed", e);
+            }
+        }
+        if (lost == null && tornHere(n)) {
+            try {
+                rewrite();
+                return;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot rewrite the run lease " + path + " before committing ("
                         + e.getMessage() + "); nothing more is committed", e);
             }
         }
@@ -260,7 +287,7 @@ public final class RunLease implements AutoCloseable {
         try {
             heartbeat.join(5000);
             JsonNode n = read();
-            if (n != null && token.equals(n.path("token").asText())) {
+            if (n != null && (token.equals(n.path("token").asText()) || tornHere(n))) {
                 fs.delete(path, false);
             }
         } catch (IOException e) {

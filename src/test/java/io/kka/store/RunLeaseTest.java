@@ -97,4 +97,32 @@ class RunLeaseTest {
             restore.join();
         }
     }
+
+    @Test
+    void aHeartbeatTornByAFullDiskIsNotATakeoverAndIsReleased(@TempDir Path dir) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set("fs.quota.impl", io.kka.testing.QuotaFileSystem.class.getName());
+        conf.setBoolean("fs.quota.impl.disable.cache", true);
+        Path file = dir.resolve("run/_lease.json");
+        try {
+            try (RunLease lease = RunLease.acquire("quota://" + dir.resolve("run"), conf, 0.06)) {
+                io.kka.testing.QuotaFileSystem.limit(0); // the disk fills: every rewrite truncates, then fails
+                long until = System.nanoTime() + 5_000_000_000L;
+                while (io.kka.testing.QuotaFileSystem.failedWrites() < 2 && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
+                assertTrue(io.kka.testing.QuotaFileSystem.failedWrites() >= 2, "the heartbeat kept trying");
+                assertEquals("", Files.readString(file), "the failed rewrite left the lease empty");
+                IllegalStateException e = assertThrows(IllegalStateException.class, lease::check);
+                assertTrue(e.getMessage().startsWith("cannot rewrite the run lease ")
+                        && e.getMessage().contains("No space left on device"), e.getMessage());
+                io.kka.testing.QuotaFileSystem.limit(Long.MAX_VALUE); // space is freed
+                lease.check(); // still the holder: the lease is rewritten, not lost
+                assertTrue(Files.readString(file).contains("\"token\""));
+            }
+            assertFalse(Files.exists(file), "released");
+        } finally {
+            io.kka.testing.QuotaFileSystem.limit(Long.MAX_VALUE);
+        }
+    }
 }

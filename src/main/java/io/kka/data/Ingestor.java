@@ -2,9 +2,9 @@ package io.kka.data;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.row_number;
 
 import io.kka.config.DataConfig;
 import io.kka.config.TaskConfig;
@@ -140,10 +140,10 @@ public final class Ingestor {
             List<String> keys = new ArrayList<>();
             for (Role role : Role.values()) {
                 for (Split split : Split.values()) {
-                    keys.add(role.value() + "/" + split.value());
+                    String key = role.value() + "/" + split.value();
+                    keys.add(key);
                     metrics.add(sum(when(not(bad).and(col(Columns.ROLE).equalTo(role.value()))
-                            .and(col(Columns.SPLIT).equalTo(split.value())), 1L).otherwise(0L))
-                            .as(role.value() + "/" + split.value()));
+                            .and(col(Columns.SPLIT).equalTo(split.value())), 1L).otherwise(0L)).as(key));
                 }
             }
             Dataset<Row> all = normalized(spark).observe(seen, sum(when(bad, 1L).otherwise(0L)).as("rejected"),

@@ -8,6 +8,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.Syncable;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
@@ -24,6 +26,7 @@ public final class QuotaFileSystem extends RawLocalFileSystem {
     private static final AtomicLong FAILED = new AtomicLong();
     private static final AtomicLong FAILED_UNDER_CACHE = new AtomicLong();
     private static volatile long limit = Long.MAX_VALUE;
+    private static volatile boolean flushable = true;
 
     /** @param bytes bytes that may still be written from now on (Long.MAX_VALUE: no limit) */
     public static void limit(long bytes) {
@@ -88,10 +91,34 @@ public final class QuotaFileSystem extends RawLocalFileSystem {
         return counted(f, super.append(f, bufferSize, progress));
     }
 
+    /**
+     * @param on whether this file system's streams offer {@code hflush} (as HDFS's do; the default) or not (as an
+     *           object store's do not)
+     */
+    public static void flushable(boolean on) {
+        flushable = on;
+    }
+
     private FSDataOutputStream counted(Path f, FSDataOutputStream raw) throws IOException {
         boolean cache = f.toUri().getPath().contains("/cache/");
-        return new FSDataOutputStream(new OutputStream() {
+        boolean canFlush = flushable;
+        return new FSDataOutputStream(new Counted() {
             private boolean refused;
+
+            @Override
+            public boolean hasCapability(String capability) {
+                return canFlush && raw.hasCapability(capability);
+            }
+
+            @Override
+            public void hflush() throws IOException {
+                raw.hflush();
+            }
+
+            @Override
+            public void hsync() throws IOException {
+                raw.hsync();
+            }
 
             private void take(int n) throws IOException {
                 if (WRITTEN.addAndGet(n) > limit) {
@@ -129,5 +156,9 @@ public final class QuotaFileSystem extends RawLocalFileSystem {
                 raw.close();
             }
         }, statistics);
+    }
+
+    /** A counting stream that can be flushed for readers like the local file system's own. */
+    private abstract static class Counted extends OutputStream implements StreamCapabilities, Syncable {
     }
 }

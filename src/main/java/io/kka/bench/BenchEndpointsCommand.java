@@ -70,6 +70,11 @@ final class BenchEndpointsCommand implements Callable<Integer> {
     @Option(names = "--serve", description = "Only serve: start the fake server (same --latency-ms/--faults"
             + " options) on --port, print its URL, and run until killed.")
     boolean serve;
+    @Option(names = "--compare-cache", description = "Measure the clean run three ways, side by side: the response"
+            + " cache's segments, one file per reply, and no cache (interleaved over --rounds rounds).")
+    boolean compareCache;
+    @Option(names = "--rounds", defaultValue = "2", description = "Rounds of --compare-cache. Default: 2.")
+    int rounds;
     @Option(names = "--port", defaultValue = "0", description = "Loopback port for --serve (0: any free one).")
     int port;
 
@@ -104,7 +109,16 @@ final class BenchEndpointsCommand implements Callable<Integer> {
         Map<String, Object> r;
         try (Sessions.Handle h = Sessions.open("kka bench endpoints")) {
             String master = h.spark().sparkContext().master();
-            if (external != null) {
+            if (compareCache) {
+                if (rounds < 1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be >= 1");
+                }
+                if (external == null && !master.startsWith("local")) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "bench endpoints needs a local"
+                            + " master for a server in this JVM (or use --external), found " + master);
+                }
+                r = EndpointBench.compareCache(h.spark(), s, external, rounds);
+            } else if (external != null) {
                 r = EndpointBench.runExternal(h.spark(), s, external);
             } else {
                 if (!master.startsWith("local")) {

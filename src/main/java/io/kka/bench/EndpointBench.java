@@ -228,6 +228,121 @@ public final class EndpointBench {
         }
     }
 
+    /**
+     * The response cache's cost, side by side in one run: the clean describe stage with the cache's append-only
+     * segments, with one file per reply (the layout before segments, and the one object stores get), and without a
+     * cache, interleaved over {@code rounds} rounds (each round in another order), every pass on its own prompts
+     * and its own cache directory so that nothing is a cache hit.
+     *
+     * @param spark    a session (a local master unless {@code external} is given)
+     * @param s        settings (faults are ignored: the clean mix)
+     * @param external the base URL of a server in another process, or null for one in this JVM
+     * @param rounds   rounds of the three passes, >= 1
+     * @return per layout the mean job rate and its ratio to the limit, and the ratios to the run without a cache
+     * @throws IOException if the server cannot bind or a cache directory cannot be made
+     */
+    public static Map<String, Object> compareCache(SparkSession spark, Settings s, String external, int rounds)
+            throws IOException {
+        String[] layouts = {"segments", "files", "none"};
+        Map<String, double[]> rps = new LinkedHashMap<>();
+        Map<String, double[]> endpointRps = new LinkedHashMap<>();
+        for (String l : layouts) {
+            rps.put(l, new double[rounds]);
+            endpointRps.put(l, new double[rounds]);
+        }
+        Settings clean = new Settings(s.requests(), s.latencyMs(), s.concurrency(), false, s.partitions(), s.timeoutS(),
+                s.retryAfterS(), s.hangMs(), true, s.seed(), s.warmup(), false, 0);
+        FakeEndpointServer server = external == null ? FakeEndpointServer.start(serverOptions(clean)) : null;
+        List<Path> dirs = new java.util.ArrayList<>();
+        try {
+            String base = external != null ? external : server.openAiBaseUrl();
+            Path warm = Files.createTempDirectory("kka-bench-cache");
+            dirs.add(warm);
+            warmUp(spark, clean, llm(base, clean), warm.toUri().toString());
+            io.kka.store.HadoopConf conf = io.kka.store.HadoopConf.of(spark);
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < layouts.length; i++) {
+                    String layout = layouts[(i + r) % layouts.length];
+                    boolean cache = !"none".equals(layout);
+                    Settings pass = new Settings(clean.requests(), clean.latencyMs(), clean.concurrency(), false,
+                            clean.partitions(), clean.timeoutS(), clean.retryAfterS(), clean.hangMs(), cache,
+                            clean.seed(), 0, false, 0);
+                    String cacheDir = null;
+                    if (cache) {
+                        Path d = Files.createTempDirectory("kka-bench-cache");
+                        dirs.add(d);
+                        cacheDir = d.toUri().toString();
+                        if ("files".equals(layout)) {
+                            io.kka.generate.http.ResponseCache.oneFilePerReply(cacheDir + "/"
+                                    + io.kka.generate.http.EndpointKind.CHAT.label(), conf);
+                        }
+                    }
+                    if (server != null) {
+                        server.resetWindow();
+                    }
+                    HttpDescriptionGenerator gen = HttpDescriptionGenerator.of(spark, llm(base, pass), List.of(),
+                            cacheDir);
+                    Dataset<Row> out = gen.describe(prompts(spark, "cmp-" + r + "-" + layout, pass.requests(),
+                            pass.partitions()));
+                    long t0 = System.nanoTime();
+                    Row agg = summarize(out);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    if (agg.getLong(2) != pass.requests()) {
+                        throw new IllegalStateException(layout + " pass: " + agg.getLong(2) + " of "
+                                + pass.requests() + " rows ok on the clean mix");
+                    }
+                    rps.get(layout)[r] = pass.requests() / seconds;
+                    if (server != null) {
+                        endpointRps.get(layout)[r] = pass.requests() / Math.max(server.busySeconds(), 1e-9);
+                    }
+                }
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            for (Path d : dirs) {
+                Fs.delete(d.toUri().toString(), spark.sparkContext().hadoopConfiguration());
+            }
+        }
+        double limit = s.concurrency() / (s.latencyMs() / 1000.0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bench", "endpoints");
+        m.put("mode", "compare-cache");
+        m.put("server", external != null ? external : "in this JVM");
+        m.put("requests", s.requests());
+        m.put("concurrency", s.concurrency());
+        m.put("latency_ms", s.latencyMs());
+        m.put("limit_rps", round(limit));
+        m.put("rounds", rounds);
+        double none = mean(rps.get("none"));
+        for (String l : layouts) {
+            double v = mean(rps.get(l));
+            m.put(l + "_job_rps", round(v));
+            m.put(l + "_job_ratio", Math.round(v / limit * 1000) / 1000.0);
+            if (server != null) {
+                double e = mean(endpointRps.get(l));
+                m.put(l + "_endpoint_rps", round(e));
+                m.put(l + "_endpoint_ratio", Math.round(e / limit * 1000) / 1000.0);
+            }
+        }
+        m.put("segments_vs_no_cache", Math.round(mean(rps.get("segments")) / none * 1000) / 1000.0);
+        m.put("files_vs_no_cache", Math.round(mean(rps.get("files")) / none * 1000) / 1000.0);
+        m.put("segments_vs_files", Math.round(mean(rps.get("segments")) / mean(rps.get("files")) * 1000) / 1000.0);
+        m.put("spark_parallelism", spark.sparkContext().defaultParallelism());
+        m.put("partitions", s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism());
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        return m;
+    }
+
+    private static double mean(double[] v) {
+        double sum = 0;
+        for (double x : v) {
+            sum += x;
+        }
+        return sum / v.length;
+    }
+
     /** A warm-up run on other prompts: the same plan as the measured run, so that code generation is not measured. */
     private static void warmUp(SparkSession spark, Settings s, LlmConfig llm, String cacheDir) {
         if (s.warmup() > 0) {

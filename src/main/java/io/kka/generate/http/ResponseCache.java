@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.fs.FileSystem;
@@ -44,6 +46,8 @@ public final class ResponseCache implements Serializable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
     /** Cache directories on file systems that cannot flush an open file (one object per reply there). */
     private static final java.util.Set<String> ONE_FILE_PER_REPLY = ConcurrentHashMap.newKeySet();
+    /** Shard directories this JVM has created (or found) already. */
+    private static final java.util.Set<java.nio.file.Path> CREATED = ConcurrentHashMap.newKeySet();
     private final String dir;
     private final boolean local;
     private final HadoopConf conf;
@@ -69,6 +73,17 @@ public final class ResponseCache implements Serializable, AutoCloseable {
         FileSystem fs = Fs.fs(dir, conf.get());
         Path qualified = fs.makeQualified(new Path(dir));
         return new ResponseCache(qualified.toString(), "file".equals(qualified.toUri().getScheme()), conf);
+    }
+
+    /**
+     * Makes this JVM keep one file per reply in {@code dir}, as it does on file systems that cannot flush an open
+     * file; for benchmarks that compare the two layouts side by side.
+     *
+     * @param dir  cache directory, as given to {@link #at}
+     * @param conf Hadoop configuration
+     */
+    public static void oneFilePerReply(String dir, HadoopConf conf) {
+        ONE_FILE_PER_REPLY.add(at(dir, conf).dir());
     }
 
     /** @return the cache directory, fully qualified */
@@ -196,9 +211,43 @@ public final class ResponseCache implements Serializable, AutoCloseable {
     private void putFile(String key, byte[] body) {
         String uri = path(key);
         try {
-            Fs.writeBytes(uri, body, conf.get());
-        } catch (UncheckedIOException e) {
+            if (local) {
+                putLocal(java.nio.file.Path.of(new Path(uri).toUri()), body);
+            } else {
+                Fs.writeBytes(uri, body, conf.get());
+            }
+        } catch (IOException | UncheckedIOException e) {
             LOG.warn("response cache: cannot write {} ({}); a rerun will call again", uri, e.getMessage());
+        }
+    }
+
+    private static void putLocal(java.nio.file.Path target, byte[] body) throws IOException {
+        // (only where one file per reply is asked for locally: benchmarks) no directory check once a shard exists,
+        // and a temporary name from a non-blocking random source (UUID.randomUUID serialises every writer on one
+        // SecureRandom)
+        if (CREATED.add(target.getParent())) {
+            Files.createDirectories(target.getParent());
+        }
+        java.nio.file.Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.write(tmp, body);
+        } catch (NoSuchFileException e) {
+            // the shard was removed since this JVM created it (e.g. a cleaned run directory)
+            Files.createDirectories(target.getParent());
+            Files.write(tmp, body);
+        }
+        boolean moved = false;
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 

@@ -92,4 +92,33 @@ class ResponseCacheHdfsTest {
             assertArrayEquals(body(i), later.get(key(i)), "reply " + i + " of the sealed segment");
         }
     }
+
+    @Test
+    void bothLayoutsKeepEveryReplyAndTheTestPrintsWhatEachPutCosts() throws Exception {
+        double[] rate = new double[2];
+        for (int layout = 0; layout < 2; layout++) {
+            int n = layout == 0 ? 200 : 24; // a file per reply costs NameNode round trips: a few puts/s
+            String dir = root + "/layouts/" + layout;
+            CacheSegments.forgetAll();
+            if (layout == 1) {
+                ResponseCache.oneFilePerReply(dir, new HadoopConf(conf));
+            }
+            long t0 = System.nanoTime();
+            try (ResponseCache c = ResponseCache.at(dir, new HadoopConf(conf))) {
+                for (int i = 0; i < n; i++) {
+                    c.put(key(i), body(i));
+                }
+            }
+            rate[layout] = n / ((System.nanoTime() - t0) / 1e9);
+            CacheSegments.forgetAll();
+            ResponseCache read = ResponseCache.at(dir, new HadoopConf(conf));
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(body(i), read.get(key(i)), "layout " + layout + " reply " + i);
+            }
+        }
+        // a figure, not a timed assertion: HDFS puts per second, segments (write + hflush) vs a file per reply
+        // (create, write, close, rename: NameNode round trips)
+        System.out.printf("response cache on HDFS: %.0f puts/s with segments, %.0f with one file per reply"
+                + " (%.1fx)%n", rate[0], rate[1], rate[0] / rate[1]);
+    }
 }

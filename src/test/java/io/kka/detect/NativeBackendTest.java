@@ -118,6 +118,106 @@ class NativeBackendTest {
         assertEquals(ref.score(), fast.score(), 1e-4 * Math.abs(ref.score()));
     }
 
+    @Test
+    void trainingStepsMatchTheBuiltInPathWithAndWithoutBlasStatistics() {
+        DeepSadNetworkFactory f = DeepSadNetworkFactory.of(EvaluatorConfig.defaults(), 28, 1, 11);
+        MultiLayerNetwork ref = builtIn(f);
+        MultiLayerNetwork blas = build(f);
+        MultiLayerNetwork exact;
+        System.setProperty(NonAffineBatchNorm.LockedGammaBetaHelper.CONTIGUOUS_STATS, "false");
+        try {
+            exact = build(f);
+        } finally {
+            System.clearProperty(NonAffineBatchNorm.LockedGammaBetaHelper.CONTIGUOUS_STATS);
+        }
+        blas.setParams(ref.params().dup());
+        exact.setParams(ref.params().dup());
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 32, f.inputLength());
+        INDArray y = Nd4j.create(DataType.FLOAT, 32, f.repDim());
+        var ds = new org.nd4j.linalg.dataset.DataSet(x, y);
+        for (int step = 0; step < 3; step++) { // running statistics after three steps
+            ref.fit(ds);
+            blas.fit(ds);
+            exact.fit(ds);
+        }
+        int checked = 0;
+        for (var e : ref.paramTable().entrySet()) {
+            // weights: the gradients are compared above; after Adam steps a weight whose gradient is about 0 may
+            // move ±lr on either path, so the running statistics are what is checked here
+            if (!e.getKey().endsWith("_W")) {
+                assertClose(e.getValue(), blas.paramTable().get(e.getKey()), "BLAS statistics: " + e.getKey());
+                assertClose(e.getValue(), exact.paramTable().get(e.getKey()), "DL4J statistics: " + e.getKey());
+                checked++;
+            }
+        }
+        assertEquals(6, checked, "mean and variance of three batch norms");
+    }
+
+    @Test
+    void blasBatchStatisticsAreExactOrDeclined() {
+        var helper = new NonAffineBatchNorm.LockedGammaBetaHelper(DataType.FLOAT);
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 6, 6).subi(0.5).muli(4);
+        x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(1))
+                .addi(2); // a channel whose mean is about its spread
+        INDArray mean = Nd4j.create(DataType.FLOAT, 3);
+        INDArray var = Nd4j.create(DataType.FLOAT, 3);
+        assertTrue(helper.batchStatistics(x, mean, var, Nd4j.create(DataType.FLOAT, x.shape())));
+        INDArray xd = x.castTo(DataType.DOUBLE);
+        INDArray expectedMean = xd.mean(0, 2, 3);
+        INDArray expectedVar = Nd4j.exec(new org.nd4j.linalg.api.ops.impl.summarystats.Variance(xd, false, 0, 2, 3));
+        assertClose(expectedMean, mean.castTo(DataType.DOUBLE), "mean");
+        assertTrue(expectedVar.sub(var.castTo(DataType.DOUBLE)).div(expectedVar).amaxNumber().doubleValue() < 1e-5,
+                "variance within 1e-5 relative");
+
+        INDArray far = x.add(1000); // mean² ≫ 100 × variance: the float sum of squares is not trusted
+        assertTrue(!helper.batchStatistics(far, mean, var, Nd4j.create(DataType.FLOAT, x.shape())),
+                "declined, so DL4J's exact reduction runs");
+        INDArray constant = Nd4j.zeros(DataType.FLOAT, 4, 2, 3, 3).addi(3);
+        assertTrue(!helper.batchStatistics(constant, Nd4j.create(DataType.FLOAT, 2), Nd4j.create(DataType.FLOAT, 2),
+                Nd4j.create(DataType.FLOAT, constant.shape())), "a constant non-zero channel (variance 0) is declined too");
+    }
+
+    @Test
+    void fastLeakyReluIsNd4jsLeakyRelu() {
+        Nd4j.getRandom().setSeed(13);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 5, 5).subi(0.5);
+        x.putScalar(0, 0.0); // the kink itself
+        INDArray eps = Nd4j.rand(DataType.FLOAT, 4, 3, 5, 5).subi(0.5);
+        var nd4j = new org.nd4j.linalg.activations.impl.ActivationLReLU(0.01);
+        var fast = new FastLeakyReLU(0.01);
+        // elementwise products, no reduction: the same on any thread count, so exact equality is safe here
+        INDArray forward = nd4j.getActivation(x.dup(), true).sub(fast.getActivation(x.dup(), true));
+        assertEquals(0.0, forward.amaxNumber().doubleValue(), "forward, bit for bit");
+        INDArray expected = nd4j.backprop(x.dup(), eps.dup()).getFirst();
+        INDArray actual = fast.backprop(x.dup(), eps.dup()).getFirst();
+        assertEquals(0.0, expected.sub(actual).amaxNumber().doubleValue(), "backward, bit for bit (the kink too)");
+        assertTrue(x.lt(0).any() && x.gt(0).any(), "both sides of the kink are exercised");
+    }
+
+    @Test
+    void convolutionsHandTheirForwardPassToTheBackwardPass() {
+        DeepSadNetworkFactory f = DeepSadNetworkFactory.of(EvaluatorConfig.defaults(), 28, 1, 17);
+        MultiLayerNetwork net = build(f);
+        var conv = (LinearConvolution.Runtime) net.getLayer(0);
+        assertTrue(net.getLayer(4) instanceof LinearConvolution.Runtime, "conv 2");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, f.inputLength());
+        net.output(x, false);
+        assertTrue(!conv.holdsPreOutput(), "inference keeps nothing");
+        net.setInput(x);
+        net.setLabels(Nd4j.create(DataType.FLOAT, 8, f.repDim()));
+        net.feedForward(true, false);
+        assertTrue(conv.holdsPreOutput(), "a training forward pass keeps its pre-activation");
+        net.computeGradientAndScore();
+        assertTrue(!conv.holdsPreOutput(), "the backward pass took it (once)");
+        MultiLayerNetwork plain = builtIn(f);
+        assertTrue(plain.getLayer(0) instanceof LinearConvolution.Runtime, "the same layer class without helpers");
+        plain.feedForward(x, true);
+        assertTrue(!((LinearConvolution.Runtime) plain.getLayer(0)).holdsPreOutput(),
+                "DL4J's own path (no helper) needs its second forward: nothing kept");
+    }
+
     /** @return the flattened gradient, copied out of the network's buffers */
     private static INDArray gradient(MultiLayerNetwork net, INDArray x, INDArray y) {
         net.setInput(x);

@@ -74,6 +74,12 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--pytorch-threads", split = ",", paramLabel = "N", description = "torch.set_num_threads"
             + " settings to run; the best is the reference (default: 1 and all cores).")
     List<Integer> pytorchThreads;
+    @Option(names = "--levers", description = "Instead: each training-path fix alone against DL4J's own path and"
+            + " all of them, one network each, side by side in this JVM (single JVM, --steps minibatches each).")
+    boolean levers;
+    @Option(names = "--steps", defaultValue = "40", description = "Timed minibatches per setting with --levers"
+            + " (default: ${DEFAULT-VALUE}).")
+    int steps;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -91,6 +97,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         EvaluatorConfig ev = cfg.evaluator();
         DataConfig data = cfg.data();
+        if (levers) {
+            return levers(spec.commandLine().getOut(), ev, data);
+        }
         PyTorchReference ref = null;
         if (reference != null) {
             if (!reference.equals("pytorch")) {
@@ -158,6 +167,31 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     private static double r3(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    private int levers(PrintWriter w, EvaluatorConfig ev, DataConfig data) {
+        NativeBackend.configure();
+        int batch = ev.batchSizePerWorker();
+        List<TrainLevers.Rate> rates = TrainLevers.measure(ev, data.imageSize(), batch, steps, seed);
+        var speedups = TrainLevers.speedups(rates);
+        int threads = org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads();
+        w.printf(Locale.ROOT, "Deep SAD training step, batch %d, %d timed steps per setting, ND4J threads %d, %s%n",
+                batch, steps, threads, NativeBackend.describe());
+        w.printf(Locale.ROOT, "  %-22s %10s %8s%n", "setting", "train/s", "vs dl4j");
+        ObjectNode json = new ObjectMapper().createObjectNode().put("bench", "train-levers");
+        ObjectNode sps = json.putObject("sps");
+        ObjectNode ratio = json.putObject("speedup_vs_dl4j");
+        for (TrainLevers.Rate r : rates) {
+            w.printf(Locale.ROOT, "  %-22s %10.1f %8.2f%n", r.setting(), r.samplesPerSecond(),
+                    speedups.get(r.setting()));
+            sps.put(r.setting(), Math.round(r.samplesPerSecond() * 10) / 10.0);
+            ratio.put(r.setting(), Math.round(speedups.get(r.setting()) * 1000) / 1000.0);
+        }
+        json.put("batch_size", batch).put("steps", steps).put("nd4j_threads", threads)
+                .put("native", NativeBackend.describe());
+        w.println(json);
+        w.flush();
+        return 0;
     }
 
     private void print(PrintWriter w, TrainThroughput.Result r, List<PyTorchReference.Run> runs, EvaluatorConfig ev,

@@ -43,10 +43,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class DeepSadNetworkFactory {
     private static final double BN_EPS = 1e-4;
     private static final double LRELU = 0.01;
-    /** The switch back to ND4J's leaky ReLU, for measurements. */
-    static final String ND4J_LRELU = "kka.lrelu.nd4j";
-    /** The switch back to DL4J's convolution layer, for measurements. */
-    static final String DL4J_CONV = "kka.conv.dl4j";
 
     private final NetworkKind kind;
     private final int side;
@@ -148,20 +144,20 @@ public final class DeepSadNetworkFactory {
 
     /**
      * Leaky ReLU as {@link FastLeakyReLU} (the same function, 5–9× faster than ND4J M2's op on CPU);
-     * {@value #ND4J_LRELU}{@code =true}, read when a network is configured, builds ND4J's own (to measure it).
+     * {@value FastPaths#ND4J_LEAKY_RELU}{@code =true}, read when a network is configured, builds ND4J's own (to measure it).
      */
     private static ActivationLayer lrelu() {
-        boolean nd4j = Boolean.parseBoolean(System.getProperty(ND4J_LRELU, "false"));
+        boolean nd4j = Boolean.parseBoolean(System.getProperty(FastPaths.ND4J_LEAKY_RELU, "false"));
         return new ActivationLayer.Builder()
                 .activation(nd4j ? new ActivationLReLU(LRELU) : new FastLeakyReLU(LRELU)).build();
     }
 
     /**
      * A bias-free 5×5 convolution ({@link LinearConvolution}: its backward pass skips DL4J's second forward);
-     * {@value #DL4J_CONV}{@code =true}, read when a network is configured, builds DL4J's own (to measure it).
+     * {@value FastPaths#DL4J_CONVOLUTION}{@code =true}, read when a network is configured, builds DL4J's own (to measure it).
      */
     private static ConvolutionLayer conv(int out, int pad) {
-        ConvolutionLayer.Builder b = Boolean.parseBoolean(System.getProperty(DL4J_CONV, "false"))
+        ConvolutionLayer.Builder b = Boolean.parseBoolean(System.getProperty(FastPaths.DL4J_CONVOLUTION, "false"))
                 ? new ConvolutionLayer.Builder(5, 5) : new LinearConvolution.Builder(5, 5);
         return b.nOut(out).padding(pad, pad).stride(1, 1).hasBias(false).activation(Activation.IDENTITY).build();
     }

@@ -98,8 +98,8 @@ public class NonAffineBatchNorm extends BatchNormalization {
      * float sum of squares would lose digits, and DL4J's exact reduction runs for that batch instead.
      * Normalisation and its backward pass stay oneDNN's, fed these statistics: DL4J's helper reads them, for the
      * backward pass and the running averages, from its own caches, which are these arrays. Rank 2 inputs (a dense
-     * layer's 128 units) keep DL4J's way: their reduction is small. {@code kka.bn.contiguous_stats=false} (read
-     * when a layer is created) turns this off, to measure it.
+     * layer's 128 units) keep DL4J's way: their reduction is small. {@link FastPaths#BN_BLAS_STATISTICS}{@code =false}
+     * (read when a layer is created) turns this off, to measure it.
      */
     static final class LockedGammaBetaHelper extends MKLDNNBatchNormHelper {
         /**
@@ -107,8 +107,6 @@ public class NonAffineBatchNorm extends BatchNormalization {
          * (relative error of the variance measured at about 1e-5 here, against 2e-4 at a ratio of 1,200).
          */
         static final double MAX_MEAN_SQUARED_OVER_VAR = 100;
-        /** The switch, read when a layer is created. */
-        static final String CONTIGUOUS_STATS = "kka.bn.contiguous_stats";
         private static final Field MEAN_CACHE = cacheField("meanCache");
         private static final Field VAR_CACHE = cacheField("varCache");
 
@@ -119,7 +117,7 @@ public class NonAffineBatchNorm extends BatchNormalization {
 
         LockedGammaBetaHelper(DataType dataType) {
             super(dataType);
-            contiguousStats = Boolean.parseBoolean(System.getProperty(CONTIGUOUS_STATS, "true"));
+            contiguousStats = Boolean.parseBoolean(System.getProperty(FastPaths.BN_BLAS_STATISTICS, "true"));
         }
 
         @Override

@@ -124,11 +124,11 @@ class NativeBackendTest {
         MultiLayerNetwork ref = builtIn(f);
         MultiLayerNetwork blas = build(f);
         MultiLayerNetwork exact;
-        System.setProperty(NonAffineBatchNorm.LockedGammaBetaHelper.CONTIGUOUS_STATS, "false");
+        System.setProperty(FastPaths.BN_BLAS_STATISTICS, "false");
         try {
             exact = build(f);
         } finally {
-            System.clearProperty(NonAffineBatchNorm.LockedGammaBetaHelper.CONTIGUOUS_STATS);
+            System.clearProperty(FastPaths.BN_BLAS_STATISTICS);
         }
         blas.setParams(ref.params().dup());
         exact.setParams(ref.params().dup());

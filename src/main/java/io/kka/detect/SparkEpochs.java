@@ -91,7 +91,7 @@ public final class SparkEpochs {
         if (threadsPerWorker > 0) {
             hooks.add(new ThreadLimit(threadsPerWorker));
         }
-        return new ParameterAveragingTrainingMaster.Builder(workers, batch)
+        return new RoundMaster(new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
                 .averagingFrequency(averagingFrequency)
                 .saveUpdater(true)
@@ -100,12 +100,41 @@ public final class SparkEpochs {
                 .repartionData(Repartition.Never)
                 .rngSeed(seed)
                 .trainingHooks(hooks)
-                .collectTrainingStats(collectStats)
-                .build();
+                .collectTrainingStats(collectStats));
     }
 
-    /** @return the number of rounds that feed every minibatch of the largest partition */
-    private int rounds(JavaRDD<Examples.Example> examples) {
+    /**
+     * DL4J's parameter-averaging master, told how many minibatches the next round holds.
+     *
+     * <p>Each {@code fit} of DL4J's master first counts its RDD (a Spark job) to plan its averaging splits. A round
+     * holds a number of minibatches this class already knows from the partition sizes, so the count job is skipped:
+     * one Spark job less per round (40–80 ms each on 2 cores, against 500–900 ms of training in a round). Without
+     * an expected count (any other caller) DL4J counts as before.
+     */
+    static final class RoundMaster extends ParameterAveragingTrainingMaster {
+        private static final long serialVersionUID = 1L;
+        private transient long expected = -1;
+
+        RoundMaster(ParameterAveragingTrainingMaster.Builder builder) {
+            super(builder);
+        }
+
+        /** @param minibatches the number of minibatches of the next {@code fit}'s RDD */
+        void expect(long minibatches) {
+            expected = minibatches;
+        }
+
+        @Override
+        protected <T, R extends org.apache.spark.api.java.JavaRDDLike<T, R>> long getTotalDataSetObjectCount(
+                org.apache.spark.api.java.JavaRDDLike<T, R> data) {
+            long n = expected;
+            expected = -1;
+            return n >= 0 ? n : super.getTotalDataSetObjectCount(data);
+        }
+    }
+
+    /** @return the number of minibatches of each partition (the same in every epoch) */
+    private int[] minibatches(JavaRDD<Examples.Example> examples) {
         int b = batch; // lambdas must not capture this (not serialisable)
         List<Integer> sizes = examples.mapPartitions(it -> {
             int n = 0;
@@ -114,8 +143,22 @@ public final class SparkEpochs {
             }
             return List.of(n).iterator();
         }).collect();
-        int most = sizes.stream().mapToInt(n -> (n + b - 1) / b).max().orElse(0);
+        return sizes.stream().mapToInt(n -> (n + b - 1) / b).toArray();
+    }
+
+    /** @return the number of rounds that feed every minibatch of the largest partition */
+    private int rounds(int[] minibatches) {
+        int most = java.util.Arrays.stream(minibatches).max().orElse(0);
         return Math.max(1, (most + averagingFrequency - 1) / averagingFrequency);
+    }
+
+    /** @return the minibatches of round {@code r} over all partitions (what {@link #round} keeps) */
+    static long roundSize(int[] minibatches, int r, int averagingFrequency) {
+        long n = 0;
+        for (int m : minibatches) {
+            n += Math.max(0, Math.min(averagingFrequency, m - (long) r * averagingFrequency));
+        }
+        return n;
     }
 
     /** @return minibatches {@code [r·f, (r+1)·f)} of every partition */
@@ -149,8 +192,10 @@ public final class SparkEpochs {
             int repDim, Schedule s) {
         EpochMeter meter = new EpochMeter(sc.sc().doubleAccumulator(s.name() + " loss"),
                 sc.sc().longAccumulator(s.name() + " examples"));
-        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master(meter));
-        int rounds = rounds(examples);
+        RoundMaster master = (RoundMaster) master(meter);
+        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
+        int[] minibatches = minibatches(examples);
+        int rounds = rounds(minibatches);
         long start = System.nanoTime();
         double rate = Double.NaN;
         List<Double> losses = new ArrayList<>();
@@ -162,7 +207,8 @@ public final class SparkEpochs {
             }
             long t0 = System.nanoTime();
             meter.reset();
-            epoch(spark, Examples.epoch(examples, batch, seed * 7919L + e, target, repDim), rounds);
+            epoch(spark, master, Examples.epoch(examples, batch, seed * 7919L + e, target, repDim), minibatches,
+                    rounds);
             double secs = (System.nanoTime() - t0) / 1e9;
             double loss = meter.meanLoss();
             if (!Double.isFinite(loss)) {
@@ -180,10 +226,12 @@ public final class SparkEpochs {
     }
 
     /** One epoch: the shuffled minibatches, cached, fed in averaging rounds. */
-    private void epoch(SparkDl4jMultiLayer spark, JavaRDD<DataSet> minibatches, int rounds) {
+    private void epoch(SparkDl4jMultiLayer spark, RoundMaster master, JavaRDD<DataSet> minibatches,
+            int[] perPartition, int rounds) {
         JavaRDD<DataSet> batches = minibatches.persist(StorageLevel.MEMORY_ONLY());
         try {
             for (int r = 0; r < rounds; r++) {
+                master.expect(roundSize(perPartition, r, averagingFrequency));
                 spark.fit(round(batches, r));
             }
         } finally {

@@ -110,14 +110,14 @@ public class NonAffineBatchNorm extends BatchNormalization {
         private static final Field MEAN_CACHE = cacheField("meanCache");
         private static final Field VAR_CACHE = cacheField("varCache");
 
-        private final boolean contiguousStats;
+        private final boolean blasStatistics;
         private INDArray mean;
         private INDArray var;
         private INDArray ones;
 
         LockedGammaBetaHelper(DataType dataType) {
             super(dataType);
-            contiguousStats = Boolean.parseBoolean(System.getProperty(FastPaths.BN_BLAS_STATISTICS, "true"));
+            blasStatistics = Boolean.parseBoolean(System.getProperty(FastPaths.BN_BLAS_STATISTICS, "true"));
         }
 
         @Override
@@ -129,7 +129,7 @@ public class NonAffineBatchNorm extends BatchNormalization {
         public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
                 INDArray globalMean, INDArray globalVar, double decay, double eps, CNN2DFormat format,
                 LayerWorkspaceMgr workspaceMgr) {
-            if (!training || !contiguousStats || MEAN_CACHE == null || VAR_CACHE == null || x.rank() != 4
+            if (!training || !blasStatistics || MEAN_CACHE == null || VAR_CACHE == null || x.rank() != 4
                     || format != CNN2DFormat.NCHW || x.dataType() != DataType.FLOAT
                     || !Shape.hasDefaultStridesForShape(x) || x.ordering() != 'c') {
                 return super.preOutput(x, training, shape, gamma, beta, globalMean, globalVar, decay, eps, format,
@@ -181,8 +181,8 @@ public class NonAffineBatchNorm extends BatchNormalization {
             INDArray rows = x.reshape('c', (long) n * c, hw);
             INDArray sq = squares.reshape('c', (long) n * c, hw);
             rows.mul(rows, sq);
-            float[] sums = rows.mmul(ones).data().asFloat();
-            float[] sumSquares = sq.mmul(ones).data().asFloat();
+            float[] sums = rows.mmul(ones).toFloatVector(); // the array's own values, never its whole buffer
+            float[] sumSquares = sq.mmul(ones).toFloatVector();
             double count = (double) n * hw;
             float[] m = new float[c];
             float[] v = new float[c];

@@ -113,7 +113,7 @@ public final class SparkEpochs {
      */
     static final class RoundMaster extends ParameterAveragingTrainingMaster {
         private static final long serialVersionUID = 1L;
-        private transient long expected = -1;
+        private long expected = -1; // not transient: a deserialised master must not expect 0
 
         RoundMaster(ParameterAveragingTrainingMaster.Builder builder) {
             super(builder);

@@ -8,9 +8,16 @@ import org.apache.spark.sql.SparkSession;
  * ({@code -Dspark.master=...}) supplies it, so the same jar runs locally, on standalone, YARN and Kubernetes.
  * Every session it creates carries {@link NativeBackendPlugin} in {@code spark.plugins}, so executors on any
  * cluster manager enable DL4J's oneDNN paths before their first task.
+ *
+ * <p>Unless set, {@code spark.task.maxDirectResultSize} is raised from Spark's 1 MiB to {@value #DIRECT_RESULTS}:
+ * each parameter-averaging round returns every worker's parameters and Adam state (2.7 MB for the reference
+ * LeNet), which above 1 MiB Spark parks in the executor's block manager for the driver to fetch in a second round
+ * trip (16–37 ms a round in {@code kka bench train}'s event log, none with the larger limit).
  */
 public final class Sessions {
     private static final String PLUGINS = "spark.plugins";
+    private static final String DIRECT_RESULT_KEY = "spark.task.maxDirectResultSize";
+    static final String DIRECT_RESULTS = "64m";
 
     private Sessions() {
     }
@@ -45,7 +52,9 @@ public final class Sessions {
         }
         NativeBackend.configure();
         SparkSession spark = SparkSession.builder().appName(appName)
-                .config(PLUGINS, plugins(System.getProperty(PLUGINS, ""))).getOrCreate();
+                .config(PLUGINS, plugins(System.getProperty(PLUGINS, "")))
+                .config(DIRECT_RESULT_KEY, directResults(System.getProperty(DIRECT_RESULT_KEY)))
+                .getOrCreate();
         return new Handle(spark, true);
     }
 
@@ -61,6 +70,15 @@ public final class Sessions {
             }
         }
         return configured.isBlank() ? ours : configured + "," + ours;
+    }
+
+    /**
+     * @param configured {@code spark.task.maxDirectResultSize} as set by the user (spark-submit's {@code --conf},
+     *                   {@code -D}), or null
+     * @return the user's value, or {@value #DIRECT_RESULTS}
+     */
+    static String directResults(String configured) {
+        return configured == null || configured.isBlank() ? DIRECT_RESULTS : configured;
     }
 
     /**

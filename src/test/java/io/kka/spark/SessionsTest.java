@@ -13,4 +13,11 @@ class SessionsTest {
         assertEquals("com.acme.Metrics," + OURS, Sessions.plugins("com.acme.Metrics"));
         assertEquals("com.acme.Metrics, " + OURS, Sessions.plugins("com.acme.Metrics, " + OURS));
     }
+
+    @Test
+    void trainingResultsGoStraightToTheDriverUnlessTheUserSaysOtherwise() {
+        assertEquals("64m", Sessions.directResults(null));
+        assertEquals("64m", Sessions.directResults(" "));
+        assertEquals("2m", Sessions.directResults("2m"));
+    }
 }

@@ -77,6 +77,10 @@ final class BenchEndpointsCommand implements Callable<Integer> {
     int rounds;
     @Option(names = "--port", defaultValue = "0", description = "Loopback port for --serve (0: any free one).")
     int port;
+    @Option(names = "--ceiling", description = "After the clean job, the same requests at the same concurrency from"
+            + " plain threads through the JDK HTTP client (no Spark, no cache), sendAsync as kka's stages call it and"
+            + " blocking send: what the server and the client library allow on this machine, side by side.")
+    boolean ceiling;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -102,6 +106,10 @@ final class BenchEndpointsCommand implements Callable<Integer> {
         if (serve) {
             return serve(s);
         }
+        if (ceiling && (anyFaults || compareCache)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ceiling measures the clean run: not with"
+                    + " --faults, --fault-mix or --compare-cache");
+        }
         if (external != null && !(external.startsWith("http://") || external.startsWith("https://"))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--external needs an http(s) URL, not "
                     + external);
@@ -119,14 +127,14 @@ final class BenchEndpointsCommand implements Callable<Integer> {
                 }
                 r = EndpointBench.compareCache(h.spark(), s, external, rounds);
             } else if (external != null) {
-                r = EndpointBench.runExternal(h.spark(), s, external);
+                r = EndpointBench.runExternal(h.spark(), s, external, ceiling);
             } else {
                 if (!master.startsWith("local")) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "bench endpoints needs a local"
                             + " master (the fake server listens on the driver's loopback; or use --external), found "
                             + master);
                 }
-                r = EndpointBench.run(h.spark(), s);
+                r = EndpointBench.run(h.spark(), s, ceiling);
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -80,6 +80,20 @@ public final class EndpointBench {
      * @throws IOException if the fake server cannot bind or the cache directory cannot be made
      */
     public static Map<String, Object> run(SparkSession spark, Settings s) throws IOException {
+        return run(spark, s, false);
+    }
+
+    /**
+     * Runs the benchmark, and with {@code ceiling} (clean runs only) then {@link BareClient}'s passes against the same
+     * server, side by side with the job.
+     *
+     * @param spark   a session with a local master
+     * @param s       settings
+     * @param ceiling also measure the bare client's ceiling
+     * @return the result fields, in print order
+     * @throws IOException if the fake server cannot bind or the cache directory cannot be made
+     */
+    public static Map<String, Object> run(SparkSession spark, Settings s, boolean ceiling) throws IOException {
         Path cache = s.cache() ? Files.createTempDirectory("kka-bench-cache") : null;
         try (FakeEndpointServer server = FakeEndpointServer.start(serverOptions(s))) {
             LlmConfig llm = llm(server.openAiBaseUrl(), s);
@@ -101,6 +115,9 @@ public final class EndpointBench {
                 HttpDescriptionGenerator.of(spark, llm, List.of(), cacheDir)
                         .describe(prompts(spark, "bench", s.requests(), s.partitions())).count();
                 m.put("rerun_requests_for_charged_rows", server.hitsSince(charged));
+            }
+            if (ceiling) {
+                m.putAll(ceiling(server.openAiBaseUrl(), s, s.requests() / r.seconds()));
             }
             if (s.images() > 0) {
                 m.putAll(images(spark, s, server, cacheDir));
@@ -189,6 +206,22 @@ public final class EndpointBench {
      * @throws IOException if the cache directory cannot be made
      */
     public static Map<String, Object> runExternal(SparkSession spark, Settings s, String baseUrl) throws IOException {
+        return runExternal(spark, s, baseUrl, false);
+    }
+
+    /**
+     * {@link #runExternal(SparkSession, Settings, String)}, and with {@code ceiling} then {@link BareClient}'s passes
+     * against the same server.
+     *
+     * @param spark   a session
+     * @param s       settings (latency: the external server's, for the limit)
+     * @param baseUrl the server's OpenAI base URL
+     * @param ceiling also measure the bare client's ceiling
+     * @return the result fields, in print order
+     * @throws IOException if the cache directory cannot be made
+     */
+    public static Map<String, Object> runExternal(SparkSession spark, Settings s, String baseUrl, boolean ceiling)
+            throws IOException {
         Path cache = s.cache() ? Files.createTempDirectory("kka-bench-cache") : null;
         try {
             LlmConfig llm = llm(baseUrl, s);
@@ -220,6 +253,9 @@ public final class EndpointBench {
             m.put("spark_parallelism", spark.sparkContext().defaultParallelism());
             m.put("partitions", s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism());
             m.put("cpus", Runtime.getRuntime().availableProcessors());
+            if (ceiling) {
+                m.putAll(ceiling(baseUrl, s, s.requests() / seconds));
+            }
             return m;
         } finally {
             if (cache != null) {
@@ -332,6 +368,42 @@ public final class EndpointBench {
         m.put("spark_parallelism", spark.sparkContext().defaultParallelism());
         m.put("partitions", s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism());
         m.put("cpus", Runtime.getRuntime().availableProcessors());
+        return m;
+    }
+
+    /**
+     * The bare client's two passes ({@link BareClient.Call#ASYNC}, kka's call, then {@link BareClient.Call#SEND}),
+     * each with the job's request count and concurrency on prompts of its own, right after the job.
+     *
+     * @param baseUrl the server's OpenAI base URL
+     * @param s       settings
+     * @param jobRps  the job's rate
+     * @return ceiling_* fields and the job's rate over the better pass
+     */
+    private static Map<String, Object> ceiling(String baseUrl, Settings s, double jobRps) {
+        double limit = s.concurrency() / (s.latencyMs() / 1000.0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        double best = 0;
+        for (BareClient.Call call : BareClient.Call.values()) {
+            BareClient.Pass p;
+            try {
+                p = BareClient.run(baseUrl + "/chat/completions", s.requests(), s.concurrency(), call,
+                        (long) (s.timeoutS() * 1000), "ceiling-" + call.name().toLowerCase(java.util.Locale.ROOT));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while measuring the bare client", e);
+            }
+            if (p.ok() != p.requests()) {
+                throw new IllegalStateException("bare client: " + p.ok() + " of " + p.requests()
+                        + " requests got a 200 from a clean server");
+            }
+            String k = "ceiling_" + call.name().toLowerCase(java.util.Locale.ROOT);
+            m.put(k + "_rps", round(p.rps()));
+            m.put(k + "_ratio", Math.round(p.rps() / limit * 1000) / 1000.0);
+            m.put(k + "_mean_ms", round(p.meanMs()));
+            best = Math.max(best, p.rps());
+        }
+        m.put("job_vs_ceiling", Math.round(jobRps / best * 1000) / 1000.0);
         return m;
     }
 

@@ -94,4 +94,28 @@ class EndpointBenchTest {
             assertTrue((Double) r.get("job_rps") > 0, r.toString());
         }
     }
+
+    @Test
+    void theCeilingSendsTheSameRequestsAgainFromBareThreadsTwice() throws Exception {
+        EndpointBench.Settings s = new EndpointBench.Settings(100, 5, 8, false, 2, 30, 1, 1000, true, 1, 0);
+        try (var server = io.kka.bench.fake.FakeEndpointServer.start(EndpointBench.serverOptions(s))) {
+            Map<String, Object> r = EndpointBench.runExternal(SparkTestSession.get(), s, server.openAiBaseUrl(), true);
+            assertEquals(100L, r.get("ok"));
+            assertEquals(300L, server.hits(), "the job's 100 requests, then 100 per bare pass");
+            for (String k : List.of("ceiling_async", "ceiling_send")) {
+                double rps = (Double) r.get(k + "_rps");
+                // 8 in flight, each held >= 5 ms by the server: no pass can beat 1,600 requests/s
+                assertTrue(rps > 0 && rps <= 1600.0, k + " " + r);
+                assertTrue((Double) r.get(k + "_mean_ms") >= 5.0, k + " " + r);
+                assertEquals(rps / 1600.0, (Double) r.get(k + "_ratio"), 0.001);
+            }
+            double best = Math.max((Double) r.get("ceiling_async_rps"), (Double) r.get("ceiling_send_rps"));
+            assertEquals((Double) r.get("job_rps") / best, (Double) r.get("job_vs_ceiling"), 0.01);
+        }
+    }
+
+    @Test
+    void theCeilingIsRefusedBesideFaults() {
+        assertEquals(2, Kka.run("bench", "endpoints", "--faults", "--ceiling", "--requests", "10"));
+    }
 }

@@ -75,7 +75,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             + " settings to run; the best is the reference (default: 1 and all cores).")
     List<Integer> pytorchThreads;
     @Option(names = "--levers", description = "Instead: each training-path fix alone against DL4J's own path and"
-            + " all of them, one network each, side by side in this JVM (single JVM, --steps minibatches each).")
+            + " all of them, one network each, and (28x28) the network as a SameDiff graph, side by side in this JVM"
+            + " (single JVM, --steps minibatches each).")
     boolean levers;
     @Option(names = "--steps", defaultValue = "40", description = "Timed minibatches per setting with --levers"
             + " (default: ${DEFAULT-VALUE}).")
@@ -186,6 +187,11 @@ final class BenchTrainCommand implements Callable<Integer> {
                     speedups.get(r.setting()));
             sps.put(r.setting(), Math.round(r.samplesPerSecond() * 10) / 10.0);
             ratio.put(r.setting(), Math.round(speedups.get(r.setting()) * 1000) / 1000.0);
+        }
+        if (sps.has(TrainLevers.SAMEDIFF)) {
+            w.println("  samediff: the same network and loss as a SameDiff graph, timing only: SameDiff M2"
+                    + " differentiates it wrongly (zero convolution gradients; see SameDiffLeNet)");
+            json.put("samediff_gradients", "wrong in ND4J M2: timing only");
         }
         json.put("batch_size", batch).put("steps", steps).put("nd4j_threads", threads)
                 .put("native", NativeBackend.describe());
